@@ -1,0 +1,6 @@
+"""jianbao: typesetting pipeline for Chinese official bulletins (简报).
+
+Data flows one way: source (YAML) → validated model → layout → PDF → post-processing.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,104 @@
+"""User-facing errors. Each kind of user error has its own type and carries where it happened.
+
+Messages are in Chinese, the language of the people who write the issues. ``str(error)`` gives the
+full line a user sees: ``content/2018-06.yaml:12:5 articles[2].title：标题不能为空``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a source file; line and column count from 1 (0 = unknown)."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line and self.column:
+            return f"{self.file}:{self.line}:{self.column}"
+        if self.line:
+            return f"{self.file}:{self.line}"
+        return self.file
+
+
+class UserError(Exception):
+    """Base of every error caused by the input or the invocation (exit status 2)."""
+
+    exit_status = 2
+
+
+class SourceError(UserError):
+    """One problem in an issue source: location, field path and a Chinese message."""
+
+    def __init__(self, location: Location, field: str, message: str) -> None:
+        self.location = location
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        if self.field:
+            return f"{where} {self.field}：{self.message}"
+        return f"{where}：{self.message}"
+
+
+class ValidationFailed(UserError):
+    """All problems found in one source file, reported together."""
+
+    def __init__(self, errors: list[SourceError]) -> None:
+        self.errors = list(errors)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [str(e) for e in self.errors]
+        lines.append(f"共 {len(self.errors)} 处错误，未生成 PDF。")
+        return "\n".join(lines)
+
+
+class UsageError(UserError):
+    """Bad command line: unknown issue ID, missing file, conflicting options."""
+
+
+class LayoutError(UserError):
+    """A layout file (layouts/*.yaml) that is missing or invalid."""
+
+
+class FontError(UserError):
+    """No usable font for a role, or a font file that cannot be read."""
+
+
+class MissingGlyphsError(UserError):
+    """Characters that no configured font of their role can draw."""
+
+    def __init__(self, errors: list[SourceError]) -> None:
+        self.errors = list(errors)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [str(e) for e in self.errors]
+        lines.append(f"共 {len(self.errors)} 个字符无法用已配置的字体排印，未生成 PDF。")
+        return "\n".join(lines)
+
+
+class OutputError(UserError):
+    """The output directory cannot be written (read-only, full, not a directory)."""
+
+
+class BuildError(Exception):
+    """An internal fault while composing the PDF (exit status 1)."""
+
+    exit_status = 1
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
