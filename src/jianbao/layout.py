@@ -1,0 +1,119 @@
+"""The page and typographic design as typed data (read from layouts/*.yaml by ``layout_file``).
+
+All lengths are in PostScript points. The grid is derived, never stored: ``cell`` is the character
+pitch (block width / characters per line) and ``pitch`` the line pitch (block height / lines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CMYK = tuple[float, float, float, float]  # 0..1 each
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    role: str  # font role, see fonts/fonts.yaml
+    size: float
+    colour: CMYK = (0.0, 0.0, 0.0, 1.0)
+    indent: float = 0.0  # first-line indent, in cells
+    space_before: int = 0  # grid lines
+    space_after: int = 0
+    line_pitch: float = 1.0  # in grid lines, for multi-line centred blocks
+    tracking: float = 0.0  # extra space between characters, in units of the size
+    baseline: float = 0.0  # masthead only: baseline offset from the masthead top
+    line_gap: float = 0.0  # masthead units: distance between stacked unit lines
+    marker: str = ""  # contents entries: the mark before each entry
+    hang: float = 0.0  # contents entries: hanging indent, in cells
+
+
+@dataclass(frozen=True)
+class Rule:
+    colour: CMYK
+    weight: float
+    below_last_line: float = 0.0
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+    margin_top: float
+    margin_left: float
+    block_width: float
+    block_height: float
+    chars_per_line: int
+    lines_per_page: int
+
+    @property
+    def cell(self) -> float:
+        return self.block_width / self.chars_per_line
+
+    @property
+    def pitch(self) -> float:
+        return self.block_height / self.lines_per_page
+
+    @property
+    def block_top(self) -> float:
+        """y of the block's top edge (PDF coordinates, origin bottom-left)."""
+        return self.height - self.margin_top
+
+    @property
+    def block_bottom(self) -> float:
+        return self.block_top - self.block_height
+
+
+@dataclass(frozen=True)
+class Masthead:
+    lines: int
+    title: TextStyle
+    edition: TextStyle
+    number: TextStyle
+    units: TextStyle
+    office: TextStyle
+    date: TextStyle
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class ClosingDesign:
+    style: TextStyle
+    inset: float  # cells of its own size
+    line_pitch: float
+    padding: float
+    rule_thick: float
+    rule_thin: float
+    contact_columns: int
+    column_split: float
+    signoff_gap: float  # cells
+
+
+@dataclass(frozen=True)
+class PageNumber:
+    style: TextStyle
+    format: str
+    below_block: float
+    inset: float  # cells of its own size
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    page: Page
+    styles: dict[str, TextStyle]
+    toc_rule: Rule
+    masthead: Masthead
+    closing: ClosingDesign
+    page_number: PageNumber
+    colours: dict[str, CMYK]
+
+    def style(self, name: str) -> TextStyle:
+        return self.styles[name]
+
+    def roles(self) -> set[str]:
+        """Every font role the design uses."""
+        found = {s.role for s in self.styles.values()}
+        m = self.masthead
+        found |= {s.role for s in (m.title, m.edition, m.number, m.units, m.office, m.date)}
+        found |= {self.closing.style.role, self.page_number.style.role}
+        return found
