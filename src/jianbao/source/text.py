@@ -1,0 +1,31 @@
+"""Normalising the text of a field: trimmed, line breaks joined the Chinese way."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A line break with the spaces around it (YAML keeps the breaks of scalars, see yamlnodes).
+_BREAK = re.compile(r"[ \t]*(?:(?:\r\n|[\r\n\x85\u2028\u2029])[ \t]*)+")
+_CJK_PUNCTUATION = frozenset("“”‘’…—·")
+
+
+def is_cjk(char: str) -> bool:
+    """Wide characters (汉字, full-width punctuation) and the Chinese quotes, dash and ellipsis."""
+    return char in _CJK_PUNCTUATION or unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def normalize(raw: str) -> str:
+    """Strip the ends; inside, a line break (with the spaces around it) between two CJK
+    characters disappears and any other line break becomes one space.
+
+    ``第一行\\n第二行`` → ``第一行第二行``; ``PDF\\nfile`` → ``PDF file``; ``目录\\nPDF`` → ``目录 PDF``.
+    Spaces typed within a line (``坚定信心 奋发有为``) are kept as they are.
+    """
+    text = raw.strip()
+
+    def join(match: re.Match[str]) -> str:
+        before, after = text[match.start() - 1], text[match.end()]
+        return "" if is_cjk(before) and is_cjk(after) else " "
+
+    return _BREAK.sub(join, text)
