@@ -1,0 +1,11 @@
+"""Fonts by role (小标宋, 仿宋, 黑体, 楷体 …): choose a face, check coverage, register with ReportLab.
+
+fonts/fonts.yaml lists, for each role, candidate fonts in order of preference; the first one found
+wins. CFF-outline faces (Noto CJK) are converted to TrueType per character set and cached, since
+ReportLab embeds only TrueType outlines. See fonts/README.md.
+"""
+
+from .config import ROLES
+from .library import Face, FontLibrary
+
+__all__ = ["ROLES", "Face", "FontLibrary"]

@@ -1,0 +1,119 @@
+"""The on-disk font cache: file identities, coverage tables and converted fonts.
+
+Layout under the cache directory::
+
+    ident/<sha256 of the path>.json   {"path", "size", "mtime_ns", "sha256"} of a source font
+    json/<kind>-<key>.json            small derived data (coverage ranges, the font-folder scan)
+    ttf/<source>-<index>-<chars>.ttf  CFF faces converted to TrueType outlines, one per character set
+
+Every write goes to a temporary file in the same folder and is then renamed over the target, so two
+builds running at once never see a half-written file. The cache is only ever an optimisation: when it
+cannot be written, everything still works (slower), and it can be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+
+def default_cache_dir() -> Path:
+    """$JIANBAO_CACHE_DIR, else $XDG_CACHE_HOME/jianbao, else ~/.cache/jianbao."""
+    explicit = os.environ.get("JIANBAO_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "jianbao"
+
+
+class Cache:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._digests: dict[tuple[str, int, int], str] = {}
+
+    # --- source identity -------------------------------------------------------------------------
+
+    def file_digest(self, path: Path) -> str:
+        """SHA-256 of a file's content, remembered by path + size + mtime so big fonts are hashed once."""
+        real = os.path.realpath(path)
+        st = os.stat(real)
+        key = (real, st.st_size, st.st_mtime_ns)
+        digest = self._digests.get(key)
+        if digest is not None:
+            return digest
+        memo = self.root / "ident" / (hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest() + ".json")
+        data = _read_json(memo)
+        if data and (data.get("path"), data.get("size"), data.get("mtime_ns")) == key:
+            digest = str(data["sha256"])
+        else:
+            digest = _hash_file(real)
+            record = {"path": real, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}
+            self.write(memo, json.dumps(record).encode())
+        self._digests[key] = digest
+        return digest
+
+    # --- small JSON documents --------------------------------------------------------------------
+
+    def load_json(self, kind: str, key: str) -> dict | None:
+        return _read_json(self.root / "json" / f"{kind}-{key}.json")
+
+    def store_json(self, kind: str, key: str, data: dict) -> None:
+        self.write(self.root / "json" / f"{kind}-{key}.json", json.dumps(data, ensure_ascii=False).encode())
+
+    # --- converted fonts -------------------------------------------------------------------------
+
+    def font_path(self, name: str) -> Path:
+        return self.root / "ttf" / name
+
+    def prune_fonts(self, prefix: str, max_age_days: float = 30) -> None:
+        """Delete converted fonts of one source face written more than max_age_days ago, and
+        temporary files left by builds that were killed while writing."""
+        now = time.time()
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.root / "ttf"):
+                age = now - entry.stat().st_mtime
+                if (entry.name.startswith(prefix) and age > max_age_days * 86400) or (
+                    entry.name.startswith(".tmp-") and age > 86400
+                ):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def write(self, target: Path, data: bytes) -> bool:
+        """Atomically replace target with data; False (and nothing written) if the cache is not writable."""
+        tmp = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared cache should be readable by all
+            os.replace(tmp, target)
+            return True
+        except OSError:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            # Another build may hold the file open (Windows); it wrote the same bytes.
+            return target.is_file()
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        with open(path, "rb") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _hash_file(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()

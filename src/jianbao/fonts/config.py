@@ -1,0 +1,95 @@
+"""fonts/fonts.yaml: for each role, the ordered list of candidate fonts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from jianbao.errors import FontError, display_path
+
+ROLES: tuple[str, ...] = ("xiaobiaosong", "fangsong", "fangsong-bold", "heiti", "kaiti", "songti")
+
+ROLE_NAMES = {
+    "xiaobiaosong": "小标宋",
+    "fangsong": "仿宋",
+    "fangsong-bold": "仿宋加粗",
+    "heiti": "黑体",
+    "kaiti": "楷体",
+    "songti": "宋体",
+}
+
+_KEYS = {"file", "family", "style", "index"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file in the project's fonts/ folder (``file`` is a name or glob) or an installed family."""
+
+    file: str | None = None
+    family: str | None = None
+    style: str | None = None
+    index: int | None = None
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return f"系统字体 {self.family} {self.style or 'Regular'}"
+        details = [x for x in (self.family, self.style) if x]
+        if self.index is not None:
+            details.append(f"第 {self.index} 号字体")
+        return f"本地文件 {self.file}" + (f"（{' '.join(details)}）" if details else "")
+
+
+def role_label(role: str) -> str:
+    name = ROLE_NAMES.get(role)
+    return f"{role}（{name}）" if name else role
+
+
+def load_config(path: Path) -> dict[str, tuple[Candidate, ...]]:
+    """Role -> candidates, in file order. Raises FontError (in Chinese) for a missing or invalid file."""
+    where = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FontError(f"{where}：找不到字体配置文件") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FontError(f"{where}：无法读取字体配置文件（{exc}）") from None
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise FontError(f"{where}{line}：YAML 格式错误（{getattr(exc, 'problem', exc)}）") from None
+    if not isinstance(data, dict):
+        raise FontError(f"{where}：应为“字体角色: 候选字体列表”的映射")
+    roles: dict[str, tuple[Candidate, ...]] = {}
+    for role, items in data.items():
+        if role not in ROLES:
+            known = "、".join(ROLES)
+            raise FontError(f"{where}：未知的字体角色 {role!r}（可用的角色：{known}）")
+        if not isinstance(items, list) or not items:
+            raise FontError(f"{where} {role}：应为非空的候选字体列表")
+        roles[role] = tuple(_candidate(where, role, n, item) for n, item in enumerate(items, 1))
+    return roles
+
+
+def _candidate(where: str, role: str, n: int, item: object) -> Candidate:
+    prefix = f"{where} {role}[{n}]"
+    if not isinstance(item, dict):
+        raise FontError(f"{prefix}：候选字体应写成 {{file: ...}} 或 {{family: ..., style: ...}}")
+    unknown = sorted(str(k) for k in item if k not in _KEYS)
+    if unknown:
+        raise FontError(f"{prefix}：未知的键 {', '.join(unknown)}（可用：file、family、style、index）")
+    if "file" not in item and "family" not in item:
+        raise FontError(f"{prefix}：需要 file（fonts/ 目录中的文件名或通配符）或 family（已安装的字体族名）")
+    for key in ("file", "family", "style"):
+        if key in item and (not isinstance(item[key], str) or not item[key].strip()):
+            raise FontError(f"{prefix}：{key} 应为非空字符串")
+    index = item.get("index")
+    if index is not None:
+        if "file" not in item:
+            raise FontError(f"{prefix}：index 只能与 file 一起使用（系统字体按 family 选择字体）")
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise FontError(f"{prefix}：index 应为不小于 0 的整数")
+    return Candidate(item.get("file"), item.get("family"), item.get("style"), index)

@@ -1,0 +1,67 @@
+"""CFF (PostScript-outline) face -> small TrueType font that ReportLab can embed.
+
+ReportLab reads only ``glyf`` outlines. We keep the glyphs of the requested code points, draw each
+through Cu2QuPen (cubic -> quadratic, max_err 1 unit, direction reversed for TrueType) into a
+TTGlyphPen, and build a new font around them, copying head/hhea/OS/2/name/post from the source.
+Layout tables (GSUB/GPOS), vertical metrics and hinting are left out: ReportLab uses none of them.
+
+The output depends only on the source font, the face index, the code points and CONVERTER_VERSION:
+no timestamps are touched (recalcTimestamp=False), so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+# Bump when the output of convert_cff changes: it is part of every cache key.
+CONVERTER_VERSION = 1
+
+# Always included in a converted subset, so that text the composer generates (page numbers, rules,
+# punctuation) is drawable even if it was not passed in the character set.
+BASE_CODEPOINTS: frozenset[int] = frozenset(
+    [*range(0x20, 0x7F), *range(0x3000, 0x3040), *range(0xFF00, 0xFF5F)] + [ord(c) for c in "“”‘’—…·0123456789"]
+)
+
+# Number of conversions done by this process (the tests use it to check that the cache is used).
+conversion_count = 0
+
+
+def convert_cff(path: Path, index: int, codepoints: Iterable[int]) -> bytes:
+    """A TrueType-outline font with .notdef and the glyphs of those code points the face maps."""
+    global conversion_count
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False) as src:
+        cmap = {cp: g for cp, g in (src.getBestCmap() or {}).items() if g != ".notdef"}
+        mapping = {cp: cmap[cp] for cp in sorted(set(codepoints)) if cp in cmap}
+        order = [".notdef", *sorted(set(mapping.values()), key=src.getGlyphID)]
+        glyph_set = src.getGlyphSet()
+        glyphs = {}
+        for name in order:
+            pen = TTGlyphPen(None)
+            glyph_set[name].draw(Cu2QuPen(pen, max_err=1, reverse_direction=True))
+            glyphs[name] = pen.glyph()
+
+        fb = FontBuilder(src["head"].unitsPerEm, isTTF=True)
+        fb.setupGlyphOrder(order)
+        fb.setupCharacterMap(mapping)
+        fb.setupGlyf(glyphs)
+        glyf = fb.font["glyf"]
+        hmtx = src["hmtx"]
+        # A TrueType lsb must equal the glyph's xMin, which the quadratic outline may move slightly.
+        fb.setupHorizontalMetrics({n: (hmtx[n][0], getattr(glyf[n], "xMin", 0)) for n in order})
+        for tag in ("head", "hhea", "OS/2", "name", "post"):
+            fb.font[tag] = src[tag]
+        fb.font["head"].glyphDataFormat = 0
+        fb.font["post"].formatType = 3.0
+        fb.setupMaxp()
+        fb.font.recalcTimestamp = False
+        out = io.BytesIO()
+        fb.font.save(out)
+    conversion_count += 1
+    return out.getvalue()

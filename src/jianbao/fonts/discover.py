@@ -1,0 +1,226 @@
+"""Finding a candidate: files in the project's fonts/ folder, and installed fonts by family + style.
+
+Installed fonts are listed with fontconfig's ``fc-list`` where it exists; otherwise (Windows, macOS
+without fontconfig) the standard font folders are scanned and the names read from each file, with the
+result of the scan kept in the cache. Either way the final choice of face is made from the names in
+the file itself (sfnt.py), so both routes pick the same face.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeAlias
+
+from .cache import Cache
+from .config import Candidate
+from .sfnt import FaceInfo, NameGroup, SfntError, read_face, read_faces
+
+FONT_SUFFIXES = frozenset({".ttf", ".ttc", ".otf", ".otc"})
+USABLE_OUTLINES = frozenset({"truetype", "cff"})
+
+# Style names that mean the same thing (compared after _norm).
+_STYLE_SYNONYMS = {
+    "normal": "regular", "book": "regular", "roman": "regular", "standard": "regular", "plain": "regular",
+    "常规": "regular", "常規": "regular", "标准": "regular", "標準": "regular", "正常": "regular",
+    "粗体": "bold", "粗體": "bold", "加粗": "bold",
+}  # fmt: skip
+
+
+# An installed face: path, face index, its family names (normalised), its names if already read.
+Entry: TypeAlias = tuple[Path, int, frozenset[str], FaceInfo | None]
+
+
+@dataclass(frozen=True)
+class Found:
+    path: Path
+    info: FaceInfo
+    group: NameGroup  # the names that matched: gives the family and style to report
+
+
+def _norm(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def _norm_style(name: str) -> str:
+    key = _norm(name).replace("-", "").replace(" ", "")
+    return _STYLE_SYNONYMS.get(key, key)
+
+
+def select_face(
+    faces: list[FaceInfo], family: str | None, style: str | None, index: int | None
+) -> tuple[FaceInfo, NameGroup] | None:
+    """The first face (and its matching names) with that family, style and index; None if none."""
+    for info in faces:
+        if index is not None and info.index != index:
+            continue
+        if family is None and style is None:
+            return info, info.groups[0] if info.groups else NameGroup((info.psname,), ("Regular",))
+        for group in info.groups:
+            if family is not None and _norm(family) not in {_norm(f) for f in group.families}:
+                continue
+            if style is not None and _norm_style(style) not in {_norm_style(s) for s in group.styles}:
+                continue
+            return info, group
+    return None
+
+
+# --- the project's fonts/ folder -----------------------------------------------------------------
+
+
+def local_font_files(folder: Path) -> list[Path]:
+    """Font files under folder (recursively), in a stable order; [] if the folder does not exist."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        found.extend(Path(root, f) for f in sorted(files) if Path(f).suffix.lower() in FONT_SUFFIXES)
+    return found
+
+
+def find_local(candidate: Candidate, folder: Path, files: list[Path], notes: list[str]) -> Found | None:
+    """The first file matching the candidate's name pattern that has the wanted face."""
+    assert candidate.file is not None
+    pattern = _norm(candidate.file)
+    for path in files:
+        rel = path.relative_to(folder).as_posix()
+        if not fnmatch.fnmatchcase(_norm(rel if "/" in pattern else path.name), pattern):
+            continue
+        try:
+            faces = read_faces(path)
+        except (OSError, SfntError) as exc:
+            notes.append(f"{rel}：无法读取（{exc}）")
+            continue
+        index = candidate.index if candidate.index is not None else (0 if candidate.family is None else None)
+        hit = select_face(faces, candidate.family, candidate.style, index)
+        if hit is None:
+            notes.append(f"{rel}：文件中没有符合条件的字体")
+        elif hit[0].outlines not in USABLE_OUTLINES:
+            notes.append(f"{rel}：字形格式 {hit[0].outlines} 不受支持")
+        else:
+            return Found(path, *hit)
+    return None
+
+
+# --- installed fonts -----------------------------------------------------------------------------
+
+
+def system_font_dirs() -> list[Path]:
+    home = Path.home()
+    if sys.platform == "win32":
+        dirs = [Path(os.environ.get("WINDIR", r"C:\Windows"), "Fonts")]
+        if os.environ.get("LOCALAPPDATA"):
+            dirs.append(Path(os.environ["LOCALAPPDATA"], "Microsoft", "Windows", "Fonts"))
+        return dirs
+    if sys.platform == "darwin":
+        return [Path("/Library/Fonts"), Path("/System/Library/Fonts"), home / "Library" / "Fonts"]
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), data_home / "fonts", home / ".fonts"]
+
+
+class SystemFonts:
+    """Installed fonts, listed once per instance on first use: from fontconfig, else by scanning
+    folders (system_font_dirs(), or the folders given)."""
+
+    def __init__(self, cache: Cache, folders: list[Path] | None = None) -> None:
+        self._cache = cache
+        self._folders = folders
+        self._entries: list[Entry] | None = None
+        self.source = ""  # "fontconfig" or "folders", for the report
+
+    def find(self, family: str, style: str, notes: list[str]) -> Found | None:
+        """The installed face of that family and style; TrueType preferred over CFF, then by path."""
+        wanted = _norm(family)
+        hits = []
+        for path, index, families, info in self._list():
+            if wanted not in families:
+                continue
+            if info is None:
+                try:
+                    info = read_face(path, index)
+                except (OSError, SfntError) as exc:
+                    notes.append(f"{path}：无法读取（{exc}）")
+                    continue
+            hit = select_face([info], family, style, None)
+            if hit is None:
+                continue
+            if hit[0].outlines not in USABLE_OUTLINES:
+                notes.append(f"{path}：字形格式 {hit[0].outlines} 不受支持")
+                continue
+            hits.append(Found(path, *hit))
+        if not hits:
+            return None
+        return min(hits, key=lambda f: (f.info.outlines != "truetype", str(f.path), f.info.index))
+
+    def _list(self) -> list[Entry]:
+        if self._entries is None:
+            entries = _fontconfig_list() if self._folders is None else []
+            self.source = "fontconfig"
+            if not entries:
+                entries = self._scan(self._folders if self._folders is not None else system_font_dirs())
+                self.source = "folders"
+            self._entries = entries
+        return self._entries
+
+    def _scan(self, dirs: list[Path]) -> list[Entry]:
+        """Read the names of every font file under dirs, reusing the cached result for unchanged files."""
+        key = hashlib.sha256("\n".join(map(str, dirs)).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        old = (self._cache.load_json("folder-scan", key) or {}).get("files", {})
+        new: dict[str, list] = {}
+        for folder in dirs:
+            for path in local_font_files(folder):
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                record = old.get(str(path))
+                if not (record and record[0] == st.st_size and record[1] == st.st_mtime_ns):
+                    try:
+                        faces = [f.to_json() for f in read_faces(path)]
+                    except (OSError, SfntError):
+                        faces = []
+                    record = [st.st_size, st.st_mtime_ns, faces]
+                new[str(path)] = record
+        if new != old:
+            self._cache.store_json("folder-scan", key, {"files": new})
+        entries = []
+        for name, (_size, _mtime, faces) in new.items():
+            for data in faces:
+                info = FaceInfo.from_json(data)
+                families = frozenset(_norm(f) for g in info.groups for f in g.families)
+                entries.append((Path(name), info.index, families, info))
+        return entries
+
+
+def _fontconfig_list() -> list[Entry]:
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return []
+    try:
+        proc = subprocess.run(
+            [exe, "--format", r"%{file}\t%{index}\t%{family}\n"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if proc.returncode != 0:
+        return []
+    entries = []
+    for line in proc.stdout.decode("utf-8", "replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3 or not parts[1].isdigit():
+            continue
+        path, index = Path(parts[0]), int(parts[1])
+        if index >> 16 or path.suffix.lower() not in FONT_SUFFIXES:
+            continue  # named instances of variable fonts; Type 1, bitmap and other formats
+        families = frozenset(_norm(f) for f in parts[2].replace("\\,", "\x00").split(","))
+        entries.append((path, index, frozenset(f.replace("\x00", ",") for f in families), None))
+    return entries

@@ -1,0 +1,279 @@
+"""Fonts by role: choosing faces, coverage, and fonts ReportLab can embed (jianbao.fonts)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from jianbao.errors import FontError, UserError
+from jianbao.fonts import ROLES, FontLibrary
+from jianbao.fonts import convert as convert_module
+from jianbao.fonts.cache import Cache, default_cache_dir
+from jianbao.fonts.discover import SystemFonts
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_CONFIG = ROOT / "fonts" / "fonts.yaml"
+
+NOTO_SERIF_REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+NOTO_SERIF_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
+LXGW_REGULAR = Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
+
+needs_noto = pytest.mark.skipif(
+    not (NOTO_SERIF_REGULAR.is_file() and NOTO_SERIF_BOLD.is_file()),
+    reason="Noto CJK is not installed (sudo apt-get install fonts-noto-cjk)",
+)
+needs_lxgw = pytest.mark.skipif(
+    not LXGW_REGULAR.is_file(),
+    reason="LXGW WenKai is not installed (sudo apt-get install fonts-lxgw-wenkai)",
+)
+
+# Free fonts only, so that the result does not depend on licensed fonts a machine may have.
+FREE_CONFIG = """\
+fangsong: [{family: "Noto Serif CJK SC"}]
+songti: [{family: "Noto Serif CJK SC", style: Regular}]
+xiaobiaosong: [{family: "Noto Serif CJK SC", style: Bold}]
+kaiti: [{family: "LXGW WenKai"}]
+"""
+
+
+def library(tmp_path: Path, config: str | None = None, local: Path | None = None) -> FontLibrary:
+    """A library with its own cache and (empty unless given) local fonts folder under tmp_path."""
+    path = PROJECT_CONFIG
+    if config is not None:
+        path = tmp_path / "fonts.yaml"
+        path.write_text(config, encoding="utf-8")
+    local_dir = local if local is not None else tmp_path / "local-fonts"
+    return FontLibrary(path, local_dir, cache_dir=tmp_path / "cache")
+
+
+# --- choosing a face -----------------------------------------------------------------------------
+
+
+@needs_noto
+@needs_lxgw
+def test_default_config_resolves_every_role(tmp_path):
+    lib = library(tmp_path)
+    for role in ROLES:
+        face = lib.face(role)
+        assert face.role == role
+        assert face.path.is_file()
+        assert face.outlines in ("truetype", "cff")
+        assert face.origin == "system"
+        if "Noto" in face.family:  # a .ttc: the Simplified Chinese face, not the Japanese one at index 0
+            assert face.family.endswith("SC") and face.index == 2
+    assert "Bold" in lib.face("xiaobiaosong").style
+
+
+@needs_noto
+def test_ttc_face_is_chosen_by_family_and_style(tmp_path):
+    lib = library(tmp_path, FREE_CONFIG)
+    face = lib.face("xiaobiaosong")
+    assert (face.family, face.style, face.index, face.outlines) == ("Noto Serif CJK SC", "Bold", 2, "cff")
+    assert face.path.name == NOTO_SERIF_BOLD.name
+
+
+@needs_lxgw
+def test_regular_is_not_confused_with_light(tmp_path):
+    # LXGWWenKai-Light.ttf also carries the family name "LXGW WenKai" (with style Light).
+    face = library(tmp_path, FREE_CONFIG).face("kaiti")
+    assert (face.path.name, face.style, face.outlines) == ("LXGWWenKai-Regular.ttf", "Regular", "truetype")
+
+
+@needs_lxgw
+@pytest.mark.parametrize("name", ["simkai.ttf", "楷体_GB2312.TTF"])
+def test_file_dropped_into_local_folder_wins_over_system_font(tmp_path, name):
+    local = tmp_path / "fonts"
+    local.mkdir()
+    shutil.copyfile(LXGW_REGULAR, local / name)
+    lib = library(tmp_path, local=local)
+    face = lib.face("kaiti")
+    assert face.origin == "local"
+    assert face.path == local / name
+    assert "本地字体" in lib.describe()
+
+
+def test_role_without_any_available_font_raises_chinese_font_error(tmp_path):
+    lib = library(tmp_path, 'kaiti: [{file: "nosuchfont*.ttf"}, {family: "No Such Family 42"}]\n')
+    with pytest.raises(FontError) as info:
+        lib.face("kaiti")
+    message = str(info.value)
+    assert isinstance(info.value, UserError)
+    assert "kaiti" in message and "楷体" in message
+    assert "找不到" in message and "nosuchfont*.ttf" in message and "No Such Family 42" in message
+
+
+def test_role_missing_from_config_is_a_font_error(tmp_path):
+    lib = library(tmp_path, 'kaiti: [{family: "LXGW WenKai"}]\n')
+    with pytest.raises(FontError, match="heiti"):
+        lib.face("heiti")
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("kaiti: [{famliy: KaiTi}]\n", "未知的键 famliy"),
+        ("kaiti2: [{family: KaiTi}]\n", "未知的字体角色"),
+        ("kaiti: []\n", "非空"),
+        ("kaiti: [{family: KaiTi, index: 1}]\n", "index"),
+        ("kaiti: [{file: a.ttf\n", "YAML"),
+    ],
+)
+def test_invalid_config_is_reported_in_chinese(tmp_path, config, expected):
+    with pytest.raises(FontError, match=expected):
+        library(tmp_path, config)
+
+
+@needs_noto
+@needs_lxgw
+def test_font_folder_scan_without_fontconfig_finds_the_same_faces(tmp_path):
+    fonts = SystemFonts(Cache(tmp_path / "cache"), folders=[Path("/usr/share/fonts")])
+    serif = fonts.find("Noto Serif CJK SC", "Bold", [])
+    assert serif is not None and serif.path == NOTO_SERIF_BOLD and serif.info.index == 2
+    kai = fonts.find("霞鹜文楷", "常规", [])  # Chinese names and style synonyms match too
+    assert kai is not None and kai.path == LXGW_REGULAR
+
+
+# --- coverage ------------------------------------------------------------------------------------
+
+
+@needs_noto
+@needs_lxgw
+def test_missing_reports_characters_the_face_cannot_draw(tmp_path):
+    lib = library(tmp_path, FREE_CONFIG)
+    # 𠮷 (U+20BB7) is in both Noto Serif CJK SC and LXGW WenKai; 𡋾 (U+212FE) only in Noto;
+    # 𪚥 (U+2A6A5) in neither.
+    assert lib.missing("fangsong", "姚家埭𠮷𡋾") == []
+    assert lib.missing("kaiti", "姚家埭𠮷") == []
+    assert lib.covers("kaiti", "埭") and lib.covers("kaiti", "𠮷")
+    assert not lib.covers("kaiti", "𡋾")
+    assert lib.missing("kaiti", ["𪚥 姚家埭\n", "𡋾\t𪚥"]) == ["𡋾", "𪚥"]  # sorted, unique, no whitespace
+    assert lib.missing("fangsong", "𪚥姚") == ["𪚥"]
+    report = lib.describe({"kaiti": "姚家埭𡋾𪚥"})
+    assert "𡋾 U+212FE" in report and "𪚥 U+2A6A5" in report
+
+
+@needs_noto
+def test_coverage_is_cached_on_disk(tmp_path):
+    library(tmp_path, FREE_CONFIG).missing("fangsong", "中")
+    stored = list((tmp_path / "cache" / "json").glob("cmap-*.json"))
+    assert len(stored) == 1
+    assert json.loads(stored[0].read_text())["version"] == 1
+
+
+# --- ReportLab -----------------------------------------------------------------------------------
+
+
+@needs_noto
+@needs_lxgw
+def test_registered_cff_face_draws_and_embeds(tmp_path):
+    from pypdf import PdfReader
+    from reportlab.pdfgen import canvas
+
+    lib = library(tmp_path, FREE_CONFIG)
+    names = lib.register({"fangsong": "姚家埭的会议", "songti": "第页", "kaiti": "叶伟达"})
+    # Roles on one face share one registered font, holding the union of their characters.
+    assert names["fangsong"] == names["songti"] != names["kaiti"]
+    pdf = tmp_path / "t.pdf"
+    c = canvas.Canvas(str(pdf), invariant=1, initialFontName=names["fangsong"])
+    c.setFont(names["fangsong"], 16)
+    c.drawString(72, 700, "姚家埭的会议第1页")
+    c.setFont(names["kaiti"], 16)
+    c.drawString(72, 650, "叶伟达")
+    c.save()
+    page = PdfReader(pdf).pages[0]
+    text = page.extract_text()
+    assert "姚家埭的会议第1页" in text and "叶伟达" in text
+    fonts = [f.get_object() for f in page["/Resources"]["/Font"].values()]
+    assert any("NotoSerifCJKsc-Regular" in f["/BaseFont"] for f in fonts)
+    for f in fonts:
+        assert "/FontFile2" in f["/FontDescriptor"]  # embedded TrueType
+
+
+@needs_noto
+def test_conversion_is_byte_identical(tmp_path):
+    chars = [ord(c) for c in "简报第一期"]
+    first = convert_module.convert_cff(NOTO_SERIF_REGULAR, 2, chars)
+    second = convert_module.convert_cff(NOTO_SERIF_REGULAR, 2, reversed(chars))
+    assert first == second
+
+
+@needs_noto
+def test_second_build_uses_the_converted_font_from_the_cache(tmp_path):
+    config = tmp_path / "fonts.yaml"
+    config.write_text(FREE_CONFIG, encoding="utf-8")
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        from pathlib import Path
+        from jianbao.fonts import FontLibrary, convert
+        lib = FontLibrary(Path({str(config)!r}), Path({str(tmp_path / "none")!r}), Path({str(tmp_path / "c")!r}))
+        names = lib.register({{"fangsong": "嘉兴市工商联", "xiaobiaosong": "工商联信息"}})
+        missing = lib.missing("fangsong", "嘉兴市工商联𪚥")
+        print(json.dumps([convert.conversion_count, missing, "fontTools" in sys.modules, names]))
+        """
+    )
+
+    def build() -> list:
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        return json.loads(run.stdout)
+
+    count, missing, fonttools_loaded, names = build()
+    assert count == 2 and missing == ["𪚥"] and fonttools_loaded
+    converted = sorted((tmp_path / "c" / "ttf").glob("*.ttf"))
+    assert len(converted) == 2
+    stamps = [(p.read_bytes(), p.stat().st_mtime_ns) for p in converted]
+
+    count, missing, fonttools_loaded, names_again = build()
+    assert count == 0 and missing == ["𪚥"]
+    assert not fonttools_loaded  # a warm build does not even import fontTools
+    assert names_again == names
+    assert [(p.read_bytes(), p.stat().st_mtime_ns) for p in converted] == stamps
+
+
+@needs_lxgw
+def test_truetype_face_is_registered_without_conversion(tmp_path):
+    before = convert_module.conversion_count
+    lib = library(tmp_path, FREE_CONFIG)
+    name = lib.register({"kaiti": "叶伟达"})["kaiti"]
+    assert name.startswith("LXGWWenKai-Regular-")
+    assert convert_module.conversion_count == before
+    assert not (tmp_path / "cache" / "ttf").exists()
+
+
+def test_font_that_forbids_embedding_is_refused(tmp_path):
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder([".notdef", "uni4E2D"])
+    fb.setupCharacterMap({0x4E2D: "uni4E2D"})
+    pen = TTGlyphPen(None)
+    pen.moveTo((0, 0)), pen.lineTo((500, 0)), pen.lineTo((500, 500)), pen.closePath()
+    fb.setupGlyf({".notdef": TTGlyphPen(None).glyph(), "uni4E2D": pen.glyph()})
+    fb.setupHorizontalMetrics({".notdef": (1000, 0), "uni4E2D": (1000, 0)})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": "Test KaiTi", "styleName": "Regular"})
+    fb.setupOS2(fsType=0x0002)  # restricted licence embedding
+    fb.setupPost()
+    local = tmp_path / "fonts"
+    local.mkdir()
+    fb.save(str(local / "simkai.ttf"))
+
+    lib = library(tmp_path, 'kaiti: [{file: "simkai.ttf"}]\n', local=local)
+    assert lib.face("kaiti").family == "Test KaiTi"
+    with pytest.raises(FontError, match="fsType"):
+        lib.register({"kaiti": "中"})
+
+
+def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("JIANBAO_CACHE_DIR", str(tmp_path / "a"))
+    assert default_cache_dir() == tmp_path / "a"
+    monkeypatch.delenv("JIANBAO_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
+    assert default_cache_dir() == tmp_path / "x" / "jianbao"
