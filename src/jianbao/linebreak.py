@@ -1,0 +1,682 @@
+"""Chinese line breaking on a character grid (pure Python, no ReportLab, no I/O).
+
+The breaker turns a paragraph — a sequence of :class:`Item` (one code point each, with its natural
+advance and an opaque style) — into :class:`Line` objects whose :class:`Placed` glyphs carry final x
+positions. It follows W3C clreq and GB/T 15834 as summarised in ``standards.md`` §3:
+
+* **Grid.** Every CJK character and full-width mark occupies exactly one cell (``Measure.cell``),
+  whatever its font advance; Latin letters, digits, ASCII punctuation and spaces use their natural
+  advance. A line whose natural content fills the measure is left untouched, so on a 28-cell body
+  line every glyph origin of a pure-Han line is ``left + k × cell``.
+* **Units.** ``——`` (two U+2014, or U+2E3A) and ``……`` (two U+2026 or two U+22EF) are unbreakable
+  2-cell units; a run of Latin non-space characters (``2018``, ``jxgs101@163.com``) is an unbreakable
+  word; a break is allowed at a Latin space, and spaces at a line break are dropped.
+* **Kinsoku** (clreq "basic"/GB style at both ends, plus the "strict" rule that a dash or ellipsis
+  does not start a line unless it starts the paragraph). The characters are listed in
+  :data:`NO_START`, :data:`NO_END`, :data:`NO_START_ATTACHED`, :data:`NO_END_ATTACHED` and
+  :data:`DASH_LIKE`. A maximal run of units with no permitted break between them is a *cluster*
+  (for example ``字。”）``); clusters are never split unless a cluster is wider than a whole line —
+  the only case in which a kinsoku fault, or a break inside a Latin word, is produced.
+* **Breaking** is greedy over clusters, in linear time. When the next cluster does not fit, the
+  breaker (a) keeps a line that is already exactly full, otherwise (b) takes the cluster in if it
+  ends with a closing mark that, set to half a cell at the line end (GB/T 15834 §5.1.10), makes it
+  fit, otherwise (c) pushes the cluster down and justifies the shorter line.
+* **Punctuation compression.** Two adjacent full-width marks take 1.5 cells: a closing mark
+  followed by a mark loses its right half, otherwise an opening mark preceded by a mark loses its
+  left half (``Placed.dx = -cell/2``). Compression is never applied across a line break, and an
+  isolated mid-line mark is never narrowed. (The optional clreq rule that lets an opening mark at
+  the start of a line lose its left half is not used: it would take the line off the grid.)
+* **Justification.** On non-last lines the slack is spread evenly over the gaps between units
+  (never inside a Latin word or a dash/ellipsis), so the last glyph box ends exactly at
+  ``Measure.width``. One exception keeps lines on the grid: when a line's slack equals exactly
+  what adjacent-mark compression removed from it (e.g. a line of 27 cells plus one ``，“`` pair
+  in 1.5 cells), the pairs are set full width instead and every glyph stays on a cell boundary.
+* **Han–Latin gap.** ``Measure.latin_gap`` is inserted between a Han character and an adjacent
+  Latin letter or digit (not next to punctuation, a space, or at a line end).
+
+Drawing: draw each glyph at ``x + dx`` (plus the block's left edge); ``advance`` is the box the glyph
+occupies on the line, which for a compressed mark is half a cell. A compressed opening mark has
+``dx = -cell/2`` because its ink sits in the right half of its em box; compressed closing marks keep
+``dx = 0`` (they simply lose their empty right half).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "DASH_LIKE",
+    "NO_END",
+    "NO_END_ATTACHED",
+    "NO_START",
+    "NO_START_ATTACHED",
+    "Item",
+    "Line",
+    "Measure",
+    "Placed",
+    "balance_lines",
+    "break_paragraph",
+    "is_cjk",
+]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Public data types
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One character of a paragraph (input), in reading order.
+
+    ``char`` is exactly one code point; ``advance`` is its natural advance in pt in the font that
+    draws it (only used for non-CJK characters); ``style`` is passed through unchanged.
+    """
+
+    char: str
+    advance: float
+    style: int = 0
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One glyph placed on a line.
+
+    ``x`` is the left edge of the glyph's box from the block's left edge, ``advance`` the width of
+    that box on this line. Draw the glyph at ``x + dx``: ``dx`` is ``-cell/2`` for an opening mark
+    compressed to half width (its ink is in the right half of the em box), 0 otherwise.
+    """
+
+    char: str
+    x: float
+    advance: float
+    style: int
+    dx: float = 0.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """A broken line: its glyphs, the right edge of its last glyph box, and whether it is the last."""
+
+    glyphs: tuple[Placed, ...]
+    width: float
+    last: bool
+
+    @property
+    def text(self) -> str:
+        """The characters of the line, in order."""
+        return "".join(g.char for g in self.glyphs)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The geometry of a text block.
+
+    ``width`` is the line width and ``cell`` the CJK cell in pt (for the body 442.2 and
+    442.2 / 28; passing a rounded cell such as 15.793 is tolerated: a line that overflows by at most
+    1 % of a cell is squeezed to the measure). ``first_indent`` indents the first line,
+    ``indent`` every other line. ``latin_gap`` is the space between a Han character and an adjacent
+    Latin letter/digit. ``compress_adjacent`` sets two adjacent full-width marks in 1.5 cells.
+    ``justify`` makes every non-last line flush with ``width``.
+    """
+
+    width: float
+    cell: float
+    first_indent: float = 0.0
+    indent: float = 0.0
+    latin_gap: float = 0.0
+    compress_adjacent: bool = True
+    justify: bool = True
+
+
+# ---------------------------------------------------------------------------------------------------
+# Character classes
+# ---------------------------------------------------------------------------------------------------
+
+#: Never at the start of a line (whatever precedes it): stops, pauses, closing quotes and brackets,
+#: interpuncts, connectors (clreq basic set, Simplified Chinese, plus small-form variants).
+NO_START = frozenset(
+    "。，、；：？！．‼⁇”’）》〉」』】〗〕］｝〙〛·・～〜﹐﹑﹒﹔﹕﹖﹗﹚﹜﹞"
+)
+#: Never at the end of a line (whatever follows it): opening quotes and brackets, GB-style solidus,
+#: currency signs.
+NO_END = frozenset("“‘（《〈「『【〖〔［｛〘〚﹙﹛﹝／￥＄￡")
+#: Latin characters that never start a line when attached to the preceding text (no space between).
+NO_START_ATTACHED = frozenset(")]},.;:?!%‰℃°′″–-")
+#: Latin characters that never end a line when attached to the following text (no space between).
+NO_END_ATTACHED = frozenset("([{/$£¥")
+#: Dashes and ellipses: not at line start unless paragraph-initial (clreq "strict" for these only).
+DASH_LIKE = frozenset("—…⋯⸺⸻")
+
+_CLOSING_MARKS = frozenset("，。、；：？！．”’）》〉」』】〗〕］｝〙〛")
+_OPENING_MARKS = frozenset("“‘（《〈「『【〖〔［｛〘〚")
+_PAIRABLE = frozenset("—…⋯")  # two of these in a row form one 2-cell unit
+_WIDE = {"⸺": 2, "⸻": 3}  # single code points that take several cells
+
+_CJK_RANGES = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x2FFF),  # CJK radicals, Kangxi radicals, ideographic description characters
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3100, 0x31FF),  # Bopomofo, Hangul compatibility jamo, Kanbun, strokes, Katakana ext.
+    (0x3200, 0x4DBF),  # enclosed CJK, CJK compatibility, Extension A
+    (0x4E00, 0x9FFF),  # URO
+    (0xA960, 0xA97F),  # Hangul Jamo Extended-A
+    (0xAC00, 0xD7FF),  # Hangul syllables, Jamo Extended-B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE10, 0xFE1F),  # vertical forms
+    (0xFE30, 0xFE6F),  # CJK compatibility forms, small form variants
+    (0xFF00, 0xFFEF),  # half-width and full-width forms
+    (0x16FE0, 0x16FFF),  # ideographic symbols and punctuation
+    (0x1B000, 0x1B2FF),  # kana supplement / extensions
+    (0x1F200, 0x1F2FF),  # enclosed ideographic supplement
+    (0x20000, 0x3FFFF),  # SIP and TIP: Extensions B–H, compatibility supplement
+)
+_IDEOGRAPH_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+_CJK_EXTRA = frozenset("“”‘’—…·⋯‼⁇⸺⸻")  # East-Asian-Width ambiguous marks set full width here
+
+# Per-character flags.
+_CJK = 1  # one grid cell (or several for ⸺ ⸻)
+_LETTER = 2  # Han-like character: gets latin_gap next to a Latin letter/digit
+_CLOSE = 4  # compressible closing mark (ink in the left half)
+_OPEN = 8  # compressible opening mark (ink in the right half)
+_NS = 16  # in NO_START
+_NE = 32  # in NO_END
+_NS_ATT = 64  # in NO_START_ATTACHED
+_NE_ATT = 128  # in NO_END_ATTACHED
+_DASH = 256  # in DASH_LIKE
+_ALNUM = 512  # Latin letter or digit
+_SPACE = 1024  # Latin space: a break opportunity
+_COUNTS = 2048  # counts as a "character" for the orphan rule of balance_lines
+
+_MARK = _CLOSE | _OPEN
+
+# Joint kinds (the junction between two consecutive non-space characters).
+_FREE = 0  # a break is allowed
+_KINSOKU = 1  # forbidden by kinsoku (between units)
+_WORD = 2  # inside a Latin word
+_PAIR = 3  # inside a ——/…… unit
+
+
+def _in_ranges(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= cp <= hi for lo, hi in ranges)
+
+
+def is_cjk(ch: str) -> bool:
+    """True if ``ch`` is set on the CJK grid (one cell): ideographs, kana, Hangul, CJK symbols and
+    punctuation, full-width forms, and the ambiguous marks “ ” ‘ ’ — … · (plus ⋯ ‼ ⁇ ⸺ ⸻)."""
+    return ch in _CJK_EXTRA or _in_ranges(ord(ch), _CJK_RANGES)
+
+
+@lru_cache(maxsize=8192)
+def _flags(ch: str) -> int:
+    if len(ch) != 1:
+        raise ValueError(f"Item.char must be exactly one code point, got {ch!r}")
+    f = 0
+    cat = unicodedata.category(ch)
+    if is_cjk(ch):
+        f |= _CJK
+        cp = ord(ch)
+        if _in_ranges(cp, _IDEOGRAPH_RANGES) or (cat[0] in "LN" and not 0xFF00 <= cp <= 0xFFEF):
+            f |= _LETTER
+    elif ch.isspace() and ch not in "\u00a0\u2007\u202f":
+        f |= _SPACE
+    elif ch.isalnum():
+        f |= _ALNUM
+    if ch in _CLOSING_MARKS:
+        f |= _CLOSE
+    if ch in _OPENING_MARKS:
+        f |= _OPEN
+    if ch in NO_START:
+        f |= _NS
+    if ch in NO_END:
+        f |= _NE
+    if ch in NO_START_ATTACHED:
+        f |= _NS_ATT
+    if ch in NO_END_ATTACHED:
+        f |= _NE_ATT
+    if ch in DASH_LIKE:
+        f |= _DASH
+    if not (f & (_SPACE | _MARK | _DASH)) and cat[0] not in "PZC":
+        f |= _COUNTS
+    return f
+
+
+# ---------------------------------------------------------------------------------------------------
+# The prepared paragraph
+# ---------------------------------------------------------------------------------------------------
+
+_EPS = 1e-9
+_P_ORPHAN = 1e12
+_P_ORDER = 1e6
+_TIE = 1e-6
+_BALANCE_MAX_TOKENS = 200
+
+
+class _Para:
+    """A paragraph reduced to *tokens* (non-space characters) and the *joints* between them.
+
+    Token ``k`` is ``items[idx[k]]`` with natural width ``w[k]``. Joint ``k`` lies between tokens
+    ``k`` and ``k + 1``; it holds the Latin spaces between them (dropped if the line breaks there),
+    the Han–Latin gap, the adjacent-mark compression and its kind (free / kinsoku / word / pair).
+    The natural width of a line from token ``a`` to token ``b`` is ``S[b+1] - S[a] + J[b] - J[a]``.
+    """
+
+    __slots__ = (
+        "J",
+        "S",
+        "comp",
+        "comp_tgt",
+        "count_prefix",
+        "expandable",
+        "extra",
+        "flags",
+        "half",
+        "idx",
+        "items",
+        "kinds",
+        "lead",
+        "lead_w",
+        "lgap",
+        "n",
+        "next_free",
+        "tol",
+        "w",
+        "word_w",
+    )
+
+    def __init__(self, items: Sequence[Item], m: Measure, first_indent: float) -> None:
+        if not m.cell > 0:
+            raise ValueError(f"Measure.cell must be positive, got {m.cell!r}")
+        self.items = items
+        cell = m.cell
+        self.half = cell / 2
+        self.tol = 1e-6 + 0.01 * cell
+
+        idx: list[int] = []
+        fl: list[int] = []
+        w: list[float] = []
+        lead = 0
+        lead_w = 0.0
+        for i, it in enumerate(items):
+            f = _flags(it.char)
+            if f & _SPACE:
+                if not idx:
+                    lead += 1
+                    lead_w += it.advance
+                continue
+            idx.append(i)
+            fl.append(f)
+            if f & _CJK:
+                w.append(cell * _WIDE.get(it.char, 1))
+            else:
+                w.append(it.advance)
+        if not idx or lead_w + w[0] > m.width - first_indent + self.tol:
+            # Nothing but spaces, or leading spaces that leave no room for the first character:
+            # they end a line of their own and are dropped like any line-end spaces.
+            lead = 0
+            lead_w = 0.0
+        self.idx, self.flags, self.w = idx, fl, w
+        self.lead, self.lead_w = lead, lead_w
+        n = self.n = len(idx)
+
+        # Pair up ——, ……, ⋯⋯ (greedily, left to right).
+        pair_second = [False] * n
+        k = 0
+        while k < n - 1:
+            ch = items[idx[k]].char
+            if ch in _PAIRABLE and items[idx[k + 1]].char == ch and idx[k + 1] == idx[k] + 1:
+                pair_second[k + 1] = True
+                k += 2
+            else:
+                k += 1
+
+        half = self.half
+        gap = m.latin_gap
+        kinds = [_FREE] * max(n - 1, 0)
+        extra = [0.0] * max(n - 1, 0)
+        lgap = [0.0] * max(n - 1, 0)
+        comp = [0.0] * max(n - 1, 0)
+        comp_tgt = [0] * max(n - 1, 0)
+        for k in range(n - 1):
+            fa, fb = fl[k], fl[k + 1]
+            spaced = idx[k + 1] != idx[k] + 1
+            sw = 0.0
+            if spaced:
+                for i in range(idx[k] + 1, idx[k + 1]):
+                    sw += items[i].advance
+            if pair_second[k + 1]:
+                kind = _PAIR
+            elif not spaced and not (fa & _CJK) and not (fb & _CJK):
+                kind = _WORD
+            elif (
+                fb & (_NS | _DASH)
+                or fa & _NE
+                or (not spaced and (fb & _NS_ATT or fa & _NE_ATT))
+            ):
+                kind = _KINSOKU
+            else:
+                kind = _FREE
+            kinds[k] = kind
+            g = 0.0
+            if not spaced and gap and (
+                (fa & _LETTER and fb & _ALNUM) or (fa & _ALNUM and fb & _LETTER)
+            ):
+                g = gap
+            lgap[k] = g
+            extra[k] = sw + g
+            if not spaced and m.compress_adjacent and fa & _MARK and fb & _MARK:
+                if fa & _CLOSE:
+                    comp[k], comp_tgt[k] = half, k
+                elif fb & _OPEN:
+                    comp[k], comp_tgt[k] = half, k + 1
+        self.kinds, self.extra, self.lgap, self.comp, self.comp_tgt = kinds, extra, lgap, comp, comp_tgt
+        self.expandable = [kd <= _KINSOKU for kd in kinds]
+
+        S = [0.0] * (n + 1)
+        acc = 0.0
+        for k in range(n):
+            acc += w[k]
+            S[k + 1] = acc
+        J = [0.0] * max(n, 1)
+        acc = 0.0
+        for k in range(n - 1):
+            acc += extra[k] - comp[k]
+            J[k + 1] = acc
+        self.S, self.J = S, J
+
+        # Width of the Latin word each token belongs to (for the "word wider than a line" rule).
+        word_w = [0.0] * n
+        start = 0
+        for k in range(n):
+            if k == n - 1 or kinds[k] != _WORD:
+                width = S[k + 1] - S[start] + J[k] - J[start]
+                for j in range(start, k + 1):
+                    word_w[j] = width
+                start = k + 1
+        self.word_w = word_w
+
+        # next_free[k]: the first permitted break at or after joint k (n - 1 = paragraph end).
+        nf = [n - 1] * n
+        for k in range(n - 2, -1, -1):
+            nf[k] = k if kinds[k] == _FREE else nf[k + 1]
+        self.next_free = nf
+
+        cp = [0] * (n + 1)
+        c = 0
+        for k in range(n):
+            if fl[k] & _COUNTS:
+                c += 1
+            cp[k + 1] = c
+        self.count_prefix = cp
+
+    # -- geometry -----------------------------------------------------------------------------------
+
+    def natural(self, a: int, b: int) -> float:
+        """Natural width of tokens ``a..b`` set on one line (joint ``b`` is the break)."""
+        return self.S[b + 1] - self.S[a] + self.J[b] - self.J[a]
+
+    # -- greedy breaking -----------------------------------------------------------------------------
+
+    def greedy(self, avail_first: float, avail_rest: float) -> list[tuple[int, int, bool]]:
+        """Break greedily; return ``(first token, last token, last mark half width)`` per line."""
+        n = self.n
+        S, J, nf, fl = self.S, self.J, self.next_free, self.flags
+        tol, half = self.tol, self.half
+        plan: list[tuple[int, int, bool]] = []
+        a = 0
+        while a < n:
+            avail = avail_first if not plan else avail_rest
+            lim = avail + tol
+            best = -1
+            half_end = False
+            c = nf[a]
+            while True:
+                wc = S[c + 1] - S[a] + J[c] - J[a]
+                if wc <= lim:  # the cluster fits: take it and try the next one
+                    best = c
+                    if c == n - 1:
+                        break
+                    c = nf[c + 1]
+                    continue
+                if fl[c] & _CLOSE and wc - half <= lim:  # (b) line-end closing mark at half width
+                    best, half_end = c, True
+                    break
+                if best >= 0:  # (c) push the cluster down — unless it holds a word wider than a line
+                    if self.natural(best + 1, c) > avail_rest + tol:
+                        p = self._split(a, best + 1, c, lim, avail_rest, midline=True)
+                        if p >= 0:
+                            best = p
+                    break
+                # The first cluster of the line is wider than the line: unavoidable split.
+                best = self._split(a, a, c, lim, avail, midline=False)
+                break
+            plan.append((a, best, half_end))
+            a = best + 1
+        return plan
+
+    def _split(self, a: int, s: int, c: int, lim: float, avail: float, midline: bool) -> int:
+        """Choose a break inside the cluster ending at token ``c`` for a line starting at token ``a``.
+
+        Candidates are joints ``s..c-1`` whose line still fits. Preference: inside a Latin word
+        wider than ``avail`` without exposing a kinsoku mark (0), inside such a word (1), at a
+        kinsoku joint (2), inside a shorter Latin word (3), inside a dash/ellipsis (4); the last
+        candidate of the best rank wins. ``midline`` allows only ranks 0–1 (returns -1 if none);
+        otherwise at least one token is always taken.
+        """
+        S, J, kinds, fl, word_w = self.S, self.J, self.kinds, self.flags, self.word_w
+        best_by_rank = [-1] * 5
+        for p in range(s, c):
+            if S[p + 1] - S[a] + J[p] - J[a] > lim:
+                break
+            kind = kinds[p]
+            if kind == _WORD:
+                if word_w[p] > avail + self.tol:
+                    clean = not (fl[p + 1] & (_NS | _NS_ATT)) and not (fl[p] & (_NE | _NE_ATT))
+                    rank = 0 if clean else 1
+                else:
+                    rank = 3
+            elif kind == _KINSOKU:
+                rank = 2
+            else:
+                rank = 4
+            best_by_rank[rank] = p
+        ranks = (0, 1) if midline else (0, 1, 2, 3, 4)
+        for r in ranks:
+            if best_by_rank[r] >= 0:
+                return best_by_rank[r]
+        return -1 if midline else a
+
+    # -- balancing (titles) --------------------------------------------------------------------------
+
+    def balance(self, lines: int, avail: float) -> list[tuple[int, int, bool]] | None:
+        """Re-break into exactly ``lines`` lines of similar width (see :func:`balance_lines`)."""
+        n, tol, half = self.n, self.tol, self.half
+        ends = [k for k in range(n) if k == n - 1 or self.kinds[k] == _FREE]
+        lead_w = self.lead_w
+        target = (self.natural(0, n - 1) + lead_w) / lines
+
+        def fit(a: int, e: int) -> tuple[float, bool] | None:
+            wv = self.natural(a, e) + (lead_w if a == 0 else 0.0)
+            if wv <= avail + tol:
+                return wv, False
+            if self.flags[e] & _CLOSE and wv - half <= avail + tol:
+                return wv - half, True
+            return None
+
+        def orphan(a: int, e: int) -> bool:
+            return self.count_prefix[e + 1] - self.count_prefix[a] <= 2
+
+        best_total = float("inf")
+        best_plan: list[tuple[int, int, bool]] | None = None
+        firsts = []
+        for fi, e in enumerate(ends[:-1]):
+            r = fit(0, e)
+            if r is None:
+                break
+            firsts.append((fi, r))
+        # The first line is at least as long as every other one, hence at least the mean: try
+        # those first lines, and the others only if that leaves a short last line (or nothing).
+        preferred = [f for f in firsts if f[1][0] >= target - tol]
+        others = [f for f in firsts if f[1][0] < target - tol]
+        first_other = others[0][0] if others else -1
+        for fi, (w0, h0) in preferred + others:
+            if fi == first_other and best_plan is not None and best_total < _P_ORPHAN:
+                break
+            # layer: end index in `ends` -> (cost, back pointer chain as list of (a, e, half))
+            layer: dict[int, tuple[float, list[tuple[int, int, bool]]]] = {
+                fi: ((w0 - target) ** 2, [(0, ends[fi], h0)])
+            }
+            for li in range(1, lines):
+                is_last = li == lines - 1
+                nxt: dict[int, tuple[float, list[tuple[int, int, bool]]]] = {}
+                for pi, (pc, chain) in layer.items():
+                    a = ends[pi] + 1
+                    for ei in range(pi + 1, len(ends)):
+                        e = ends[ei]
+                        if self.natural(a, e) - half > avail + tol:
+                            break
+                        if is_last and e != n - 1:
+                            continue
+                        r = fit(a, e)
+                        if r is None:
+                            continue
+                        wl, hl = r
+                        cost = pc + (wl - target) ** 2 + _P_ORDER * max(0.0, wl - w0) + _TIE * li * wl
+                        if is_last and orphan(a, e):
+                            cost += _P_ORPHAN
+                        if ei not in nxt or cost < nxt[ei][0]:
+                            nxt[ei] = (cost, [*chain, (a, e, hl)])
+                layer = nxt
+                if not layer:
+                    break
+            final = layer.get(len(ends) - 1)
+            if final is not None and final[0] < best_total:
+                best_total, best_plan = final
+        return best_plan
+
+    # -- layout --------------------------------------------------------------------------------------
+
+    def layout(
+        self, a: int, e: int, half_end: bool, x0: float, avail: float, justify: bool, last: bool
+    ) -> Line:
+        """Place tokens ``a..e`` starting at ``x0`` in ``avail`` pt (leading spaces excluded)."""
+        items, idx, hc = self.items, self.idx, self.half
+        count = e - a + 1
+        adv = self.w[a : e + 1]
+        dx = [0.0] * count
+        comp, tgt = self.comp, self.comp_tgt
+        if half_end:
+            adv[-1] -= hc
+        slack = avail - sum(adv) - sum(self.extra[a:e])
+        squeezed = sum(comp[a:e])  # slack is still that of the uncompressed line here
+        if squeezed and not (justify and abs(slack) <= self.tol):
+            # Compress adjacent marks — unless the slack of a justified line is exactly what the
+            # compression removed: then the pairs stay full width and the line stays on the grid.
+            slack += squeezed
+            for j in range(a, e):
+                if comp[j]:
+                    t = tgt[j]
+                    adv[t - a] -= hc
+                    if t != j:
+                        dx[t - a] = -hc
+        share = 0.0
+        use_all = False
+        if (justify and slack > _EPS) or slack < -_EPS:
+            if count > 1:
+                n_exp = sum(self.expandable[a:e])
+                if n_exp == 0:  # e.g. a fragment of an over-long word: letter-space it
+                    use_all = True
+                    n_exp = count - 1
+                share = slack / n_exp
+            elif slack >= -self.tol:  # a lone glyph: its box takes the whole line
+                adv[0] += slack
+
+        out: list[Placed] = []
+        x = x0
+        if a == 0:
+            for i in range(self.lead):
+                it = items[i]
+                out.append(Placed(it.char, x, it.advance, it.style))
+                x += it.advance
+        expandable, lgap = self.expandable, self.lgap
+        for k in range(a, e + 1):
+            it = items[idx[k]]
+            ad = adv[k - a]
+            out.append(Placed(it.char, x, ad, it.style, dx[k - a]))
+            x += ad
+            if k < e:
+                for i in range(idx[k] + 1, idx[k + 1]):
+                    sp = items[i]
+                    out.append(Placed(sp.char, x, sp.advance, sp.style))
+                    x += sp.advance
+                x += lgap[k]
+                if use_all or expandable[k]:
+                    x += share
+        return Line(tuple(out), x, last)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Public functions
+# ---------------------------------------------------------------------------------------------------
+
+
+def break_paragraph(items: Sequence[Item], m: Measure) -> list[Line]:
+    """Break a paragraph into justified lines on the CJK grid.
+
+    Returns one :class:`Line` per output line (``[]`` for empty or all-space input). The first line
+    starts at ``m.first_indent``, the others at ``m.indent``. Non-last lines end exactly at
+    ``m.width`` when ``m.justify``; the last line is set at natural widths. No character is lost,
+    duplicated or reordered except Latin spaces at a line break (and at the paragraph end), which
+    are dropped. Leading spaces of the paragraph are kept (unless they leave no room for the first
+    character on the first line, in which case they are dropped too).
+
+    A line never starts with a :data:`NO_START` mark (nor a :data:`NO_START_ATTACHED` one attached
+    to the preceding text, nor a :data:`DASH_LIKE` one except at the paragraph start) and never
+    ends with a :data:`NO_END` / attached :data:`NO_END_ATTACHED` one, and Latin words and
+    ——/…… are not split — unless a run with no permitted break is wider than the line itself
+    (then it is split at the least bad place that fits). No line is wider than ``m.width``, except
+    when a single glyph is wider than the line. Runs in time linear in ``len(items)``.
+    """
+    para = _Para(items, m, m.first_indent)
+    if para.n == 0:
+        return []
+    avail_first = m.width - m.first_indent - para.lead_w
+    avail_rest = m.width - m.indent
+    plan = para.greedy(avail_first, avail_rest)
+    lines = []
+    for i, (a, e, half_end) in enumerate(plan):
+        last = i == len(plan) - 1
+        x0, avail = (m.first_indent, avail_first) if i == 0 else (m.indent, avail_rest)
+        lines.append(para.layout(a, e, half_end, x0, avail, m.justify and not last, last))
+    return lines
+
+
+def balance_lines(items: Sequence[Item], m: Measure) -> list[Line]:
+    """Break a (centred) title into the fewest lines that fit, then balance their lengths.
+
+    The line count is that of the greedy break (kinsoku applies, Latin words stay whole). Among
+    breaks with that many lines it picks, in order of priority: no last line of one or two
+    characters (when avoidable), a first line not shorter than any later line, and the smallest
+    sum of squared deviations from the mean width (ties go to longer earlier lines). Lines are not
+    justified: glyphs sit at natural widths from x = 0 (the caller centres each line using
+    ``Line.width``); ``m.first_indent``, ``m.indent`` and ``m.justify`` are ignored. Example: 25 Han
+    characters at ``cell=22`` in ``width=442.2`` give 13 + 12.
+    """
+    para = _Para(items, m, 0.0)
+    if para.n == 0:
+        return []
+    plan = para.greedy(m.width - para.lead_w, m.width)
+    clean = all(e == para.n - 1 or para.kinds[e] == _FREE for _, e, _ in plan)
+    if len(plan) > 1 and clean and para.n <= _BALANCE_MAX_TOKENS:
+        better = para.balance(len(plan), m.width)
+        if better is not None:
+            plan = better
+    lines = []
+    for i, (a, e, half_end) in enumerate(plan):
+        avail = m.width - (para.lead_w if i == 0 else 0.0)
+        lines.append(para.layout(a, e, half_end, 0.0, avail, False, i == len(plan) - 1))
+    return lines
