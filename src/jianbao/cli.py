@@ -1,0 +1,130 @@
+"""make-issue: build a bulletin PDF from its YAML source.
+
+    make-issue 2018-06                  content/2018-06.yaml → out/2018-06.pdf
+    make-issue path/to/2018-06.yaml     that file → out/2018-06.pdf
+    make-issue --check 2018-06          validate only, write nothing
+    make-issue --fonts [2018-06]        which font file serves each role (and covers the issue)
+
+Exit status: 0 success, 2 invalid input or usage, 1 internal failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .errors import UsageError, UserError, display_path
+
+ISSUE_ID = re.compile(r"^\d{4}-\d{2,3}$")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"make-issue：命令行参数有误（{message}）\n")
+        sys.exit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="make-issue",
+        description="把一期简报的 YAML 源文件排成可印刷的 A4 PDF（GB/T 9704 版式）。"
+        " Build a print-ready A4 PDF of one bulletin issue from its YAML source.",
+        epilog="示例：make-issue 2018-06    make-issue content/2018-06.yaml --out /tmp/pdf",
+    )
+    p.add_argument("issue", nargs="?", help="期号 ID（如 2018-06，对应 content/2018-06.yaml）或 YAML 文件路径")
+    p.add_argument("--out", metavar="DIR", default=None, help="输出目录（默认：项目的 out/）")
+    p.add_argument("--check", action="store_true", help="只校验源文件和字体，不生成 PDF")
+    p.add_argument("--fonts", action="store_true", help="列出每个字体角色使用的字体文件及其对本期字符的覆盖")
+    p.add_argument("--root", metavar="DIR", default=None, help="项目目录（默认自动查找含 layouts/ 的目录）")
+    p.add_argument("--debug", action="store_true", help="出错时显示 Python 调用栈")
+    p.add_argument("--version", action="version", version=f"make-issue (jianbao) {__version__}")
+    return p
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` that holds layouts/ (the project)."""
+    for d in (start, *start.parents):
+        if (d / "layouts").is_dir() and (d / "fonts").is_dir():
+            return d
+    return start
+
+
+def resolve_source(arg: str, root: Path) -> Path:
+    """An issue ID (YYYY-NN) names content/ID.yaml; anything ending in .yaml/.yml is a path."""
+    if arg.endswith((".yaml", ".yml")):
+        path = Path(arg)
+        if not path.is_file():
+            raise UsageError(f"找不到源文件 {arg}")
+        return path
+    if not ISSUE_ID.match(arg):
+        raise UsageError(f"“{arg}”不是有效的期号 ID（应为 年-期，如 2018-06）或 .yaml 文件路径")
+    path = root / "content" / f"{arg}.yaml"
+    if not path.is_file():
+        raise UsageError(f"找不到第 {arg} 期的源文件 {display_path(path)}")
+    return path
+
+
+def run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    from .pipeline import Project, build, prepare
+
+    try:
+        if args.root:
+            root = Path(args.root)
+        elif args.issue and args.issue.endswith((".yaml", ".yml")):
+            root = find_root(Path(args.issue).resolve().parent)
+            if not (root / "layouts").is_dir():
+                root = find_root(Path.cwd())
+        else:
+            root = find_root(Path.cwd())
+        project = Project(root)
+        if args.fonts:
+            library = project.font_library()
+            chars = prepare(resolve_source(args.issue, root), project).chars if args.issue else None
+            print(library.describe(chars))
+            from .fonts import ROLES
+
+            for role in ROLES:  # exit 2 when a role has no usable font
+                library.face(role)
+            return 0
+        if not args.issue:
+            raise UsageError("请给出期号 ID（如 2018-06）或 YAML 文件路径；make-issue --help 查看用法")
+        source = resolve_source(args.issue, root)
+        if args.check:
+            prepared = prepare(source, project)
+            print(f"{display_path(source)}：校验通过（{len(prepared.issue.articles)} 篇文章）")
+            return 0
+        out_dir = Path(args.out) if args.out else root / "out"
+        result = build(source, out_dir, project)
+        print(
+            f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
+            f"{result.seconds:.2f} s"
+        )
+        return 0
+    except UserError as exc:
+        if args.debug:
+            traceback.print_exc()
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("make-issue：已中断，未写入任何文件\n")
+        return 130
+
+
+def main() -> None:
+    try:
+        code = run(sys.argv[1:])
+    except Exception:  # an internal fault: show the traceback, exit 1
+        traceback.print_exc()
+        sys.stderr.write("make-issue：内部错误，未生成 PDF。请把以上信息报告给维护者。\n")
+        code = 1
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The closing block (报尾) at the foot of the last page: between rules, the distribution lines
+(送：… with continuation lines aligned after the label), the contact lines and the sign-off line.
+Its last rule lies on the bottom edge of the text block; if it does not fit below the text it moves
+whole to a new page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.platypus import Flowable
+
+from ..layout import Layout
+from ..linebreak import Line, Measure
+from ..model import Closing
+from .textset import Face, advance, break_text, draw_line, resolve
+
+VisualLine = tuple[tuple[float, Line], ...]  # pieces (x offset, line) sharing one baseline
+
+
+@dataclass(frozen=True)
+class _Row:
+    kind: str  # "text" | "rule"
+    lines: tuple[VisualLine, ...] = ()
+    weight: float = 0.0
+
+
+class ClosingBlock(Flowable):
+    def __init__(self, closing: Closing, layout: Layout, fonts: dict[str, str]) -> None:
+        super().__init__()
+        self.closing = closing
+        self.layout = layout
+        self.face: Face = resolve(layout.closing.style, fonts)
+        self.rows = self._rows()
+        self.content_height = sum(self._row_height(r) for r in self.rows)
+
+    def _label_lines(self, label: str, text: str, width: float) -> list[Line]:
+        """``label：text`` with continuation lines aligned after the label."""
+        head = f"{label}："
+        hang = sum(advance(ch, self.face.font, self.face.size) for ch in head)
+        measure = Measure(width=width, cell=self.face.size, indent=hang, latin_gap=self.face.size / 4)
+        return break_text([(head + text, 0)], [self.face], measure)
+
+    def _plain(self, text: str, width: float) -> list[Line]:
+        measure = Measure(width=width, cell=self.face.size, justify=False)
+        return break_text([(text, 0)], [self.face], measure)
+
+    def _rows(self) -> list[_Row]:
+        d = self.layout.closing
+        c = self.closing
+        inner = self.layout.page.block_width - 2 * d.inset * self.face.size
+        rows: list[_Row] = [_Row("rule", weight=d.rule_thick)]
+        dist: list[VisualLine] = []
+        for item in c.distribution:
+            dist += [((0.0, line),) for line in self._label_lines(item.label, item.text, inner)]
+        if c.print_run is not None:
+            dist += [((inner - line.width, line),) for line in self._plain(f"（共印{c.print_run}份）", inner)]
+        if dist:
+            rows += [_Row("text", tuple(dist)), _Row("rule", weight=d.rule_thin)]
+        info: list[VisualLine] = []
+        cols = d.contact_columns
+        split = inner * d.column_split if cols == 2 else inner
+        for i in range(0, len(c.contacts), cols):
+            group = c.contacts[i:i + cols]
+            columns: list[list[tuple[float, Line]]] = []
+            for j, item in enumerate(group):
+                x = 0.0 if j == 0 else split
+                width = (split - self.face.size) if j == 0 and len(group) > 1 else inner - x
+                columns.append([(x, line) for line in self._label_lines(item.label, item.value, width)])
+            depth = max(len(col) for col in columns)
+            for k in range(depth):
+                info.append(tuple(col[k] for col in columns if k < len(col)))
+        if c.signoff:
+            text = ("\u3000" * int(d.signoff_gap)).join(f"{s.label}：{s.value}" for s in c.signoff)
+            info += [((0.0, line),) for line in self._plain(text, inner)]
+        if info:
+            rows.append(_Row("text", tuple(info)))
+        if rows[-1].kind == "rule":
+            rows.pop()
+        rows.append(_Row("rule", weight=d.rule_thick))
+        return rows
+
+    def _row_height(self, row: _Row) -> float:
+        d = self.layout.closing
+        if row.kind == "rule":
+            return row.weight
+        return 2 * d.padding + len(row.lines) * d.line_pitch
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = self.layout.page.block_width
+        self.height = max(self.content_height, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []  # moves whole to the next page
+
+    def draw(self) -> None:
+        d = self.layout.closing
+        canv = self.canv
+        inset = d.inset * self.face.size
+        y = self.content_height  # from the top of the content down to 0, the block's bottom edge
+        canv.setStrokeColorCMYK(0, 0, 0, 1)
+        for row in self.rows:
+            if row.kind == "rule":
+                canv.setLineWidth(row.weight)
+                canv.line(0, y - row.weight / 2, self.width, y - row.weight / 2)
+                y -= row.weight
+                continue
+            y -= d.padding
+            for visual in row.lines:
+                baseline = y - (d.line_pitch + self.face.size * 0.76) / 2
+                for x, line in visual:
+                    draw_line(canv, line, inset + x, baseline, [self.face])
+                y -= d.line_pitch
+            y -= d.padding

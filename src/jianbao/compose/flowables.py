@@ -1,0 +1,187 @@
+"""Flowables that keep every line on the layout's line grid.
+
+Each flowable's height is a whole number of line pitches, so whatever follows stays on the grid.
+A ``GridLines`` block splits only between lines, never leaving a paragraph's first line alone at a
+page foot (orphan) or its last line alone at a page top (widow).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.platypus import Flowable
+
+from ..layout import CMYK
+from ..linebreak import Line
+from .textset import Face, baseline_in_slot, draw_line
+
+MIN_LINES_AT_FOOT = 2  # a paragraph starting at a page foot shows at least this many lines
+MIN_LINES_AT_TOP = 2  # a paragraph continued on a new page carries at least this many lines
+
+
+@dataclass(frozen=True)
+class Grid:
+    pitch: float  # line pitch
+    size: float  # body size: the em box whose top sits at a slot's top
+    width: float  # block width
+
+    def slots(self, height: float) -> int:
+        return math.floor(height / self.pitch + 1e-6)
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    key: str
+    title: str
+    level: int
+
+
+class GridLines(Flowable):
+    """Broken lines, one per grid slot (or ``line_pitch`` slots each), left-aligned or centred."""
+
+    def __init__(
+        self,
+        lines: Sequence[Line],
+        faces: Sequence[Face],
+        grid: Grid,
+        *,
+        centred: bool = False,
+        line_pitch: float = 1.0,
+        space_before: int = 0,
+        space_after: int = 0,
+        bookmark: Bookmark | None = None,
+        splittable: bool = True,
+        decorations: Sequence[tuple[int, str, float, Face]] = (),
+    ) -> None:
+        super().__init__()
+        self.lines = list(lines)
+        self.faces = list(faces)
+        self.grid = grid
+        self.centred = centred
+        self.line_pitch = line_pitch
+        self.spaceBefore = space_before * grid.pitch
+        self.spaceAfter = space_after * grid.pitch
+        self.bookmark = bookmark
+        self.splittable = splittable
+        # (line index, text, x, face): marks such as ※ drawn beside a line
+        self.decorations = list(decorations)
+        self.slots = max(1, math.ceil(len(self.lines) * line_pitch - 1e-6)) if self.lines else 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = self.grid.width
+        self.height = self.slots * self.grid.pitch
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if not self.splittable or self.line_pitch != 1.0:
+            return []
+        n = len(self.lines)
+        k = self.grid.slots(availHeight)
+        if k >= n:
+            return [self]
+        if n - k < MIN_LINES_AT_TOP:
+            k = n - MIN_LINES_AT_TOP
+        if k < MIN_LINES_AT_FOOT:
+            return []
+        head = GridLines(
+            self.lines[:k], self.faces, self.grid, space_before=0, bookmark=self.bookmark,
+            decorations=[d for d in self.decorations if d[0] < k],
+        )
+        head.spaceBefore = self.spaceBefore
+        tail = GridLines(
+            self.lines[k:], self.faces, self.grid,
+            decorations=[(d[0] - k, *d[1:]) for d in self.decorations if d[0] >= k],
+        )
+        tail.spaceAfter = self.spaceAfter
+        return [head, tail]
+
+    def draw(self) -> None:
+        canv = self.canv
+        if self.bookmark is not None:
+            canv.bookmarkPage(self.bookmark.key)
+            canv.addOutlineEntry(self.bookmark.title, self.bookmark.key, self.bookmark.level, closed=False)
+        total = self.slots * self.grid.pitch
+        used = len(self.lines) * self.line_pitch * self.grid.pitch
+        top = self.height - (total - used) / 2  # centre a fractional-pitch block in its slots
+        for index, text, x, face in self.decorations:  # before the text, so it extracts first
+            slot_top = top - index * self.line_pitch * self.grid.pitch
+            canv.setFont(face.font, face.size)
+            canv.setFillColorCMYK(*face.colour)
+            canv.drawString(x, baseline_in_slot(slot_top, face.size, self.grid.size), text)
+        for i, line in enumerate(self.lines):
+            size = max(self.faces[g.style].size for g in line.glyphs) if line.glyphs else self.grid.size
+            slot_top = top - i * self.line_pitch * self.grid.pitch
+            baseline = baseline_in_slot(slot_top, size, self.grid.size)
+            x0 = (self.width - line.width) / 2 if self.centred else 0.0
+            draw_line(canv, line, x0, baseline, self.faces)
+
+
+class GridRule(Flowable):
+    """A horizontal rule across the block, centred in one grid line."""
+
+    def __init__(self, grid: Grid, colour: CMYK, weight: float) -> None:
+        super().__init__()
+        self.grid = grid
+        self.colour = colour
+        self.weight = weight
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = self.grid.width, self.grid.pitch
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.setStrokeColorCMYK(*self.colour)
+        canv.setLineWidth(self.weight)
+        y = self.height - self.grid.size / 2
+        canv.line(0, y, self.width, y)
+
+
+class KeepWithNext(Flowable):
+    """Headings glued to the first lines of what follows: never a heading alone at a page foot.
+
+    ``heads`` are unsplittable grid blocks; ``body`` is the following ``GridLines`` (or None).
+    When the heads and ``MIN_LINES_AT_FOOT`` lines of the body do not fit, everything moves on.
+    """
+
+    def __init__(self, heads: Sequence[Flowable], body: GridLines | None) -> None:
+        super().__init__()
+        self.heads = list(heads)
+        self.body = body
+        self.spaceBefore = self.heads[0].getSpaceBefore() if self.heads else 0
+
+    def _parts(self) -> list[Flowable]:
+        return [*self.heads, *([self.body] if self.body is not None else [])]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        total = 0.0
+        for i, f in enumerate(self._parts()):
+            _, h = f.wrap(availWidth, availHeight)
+            total += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0)
+        self.width, self.height = availWidth, total
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        heads_h = 0.0
+        for i, f in enumerate(self.heads):
+            _, h = f.wrap(availWidth, availHeight)
+            heads_h += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0)
+        if self.body is None:
+            return []
+        rest = availHeight - heads_h - self.body.getSpaceBefore()
+        parts = self.body.split(availWidth, rest)
+        if len(parts) != 2:
+            return []
+        first = KeepWithNext(self.heads, parts[0])  # type: ignore[arg-type]
+        return [first, parts[1]]
+
+    def draw(self) -> None:
+        y = self.height
+        for i, f in enumerate(self._parts()):
+            if i:
+                y -= f.getSpaceBefore()
+            y -= f.height
+            f.drawOn(self.canv, 0, y)
+            y -= f.getSpaceAfter()

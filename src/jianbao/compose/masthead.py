@@ -1,0 +1,73 @@
+"""The masthead (报头) on page 1: red series title, edition, issue number, editing units and date,
+and the red rule, in a block of whole grid lines."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from ..layout import Layout
+from ..model import Issue
+from .textset import advance, draw_tracked, resolve, spread, tracked_width
+
+
+class Masthead(Flowable):
+    def __init__(self, issue: Issue, layout: Layout, fonts: dict[str, str]) -> None:
+        super().__init__()
+        self.issue = issue
+        self.layout = layout
+        self.fonts = fonts
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = self.layout.page.block_width
+        self.height = self.layout.masthead.lines * self.layout.page.pitch
+        return self.width, self.height
+
+    def _centred(self, text: str, style_name: str, baseline: float, fit: bool = False) -> None:
+        m = self.layout.masthead
+        style = getattr(m, style_name)
+        face = resolve(style, self.fonts)
+        tracking = style.tracking
+        width = tracked_width(text, face, tracking)
+        if fit and width > self.width:  # a long series title shrinks to the block width
+            scale = self.width / width
+            face = type(face)(face.font, face.size * scale, face.colour)
+            width = tracked_width(text, face, tracking)
+        # centre the ink, not the trailing tracking
+        draw_tracked(self.canv, text, (self.width - width) / 2, self.height - baseline, face, tracking)
+
+    def draw(self) -> None:
+        m = self.layout.masthead
+        issue = self.issue
+        self._centred(issue.series_title, "title", m.title.baseline, fit=True)
+        if issue.edition:
+            self._centred(issue.edition, "edition", m.edition.baseline)
+        number = issue.number_label + (issue.cumulative_label or "")
+        self._centred(number, "number", m.number.baseline)
+
+        # Editing units stacked at the left, spread to the longest; the office wording to their right,
+        # centred on the stack; the date at the right on the last unit line.
+        units_face = resolve(m.units, self.fonts)
+        widths = [sum(advance(ch, units_face.font, units_face.size) for ch in u) for u in issue.units]
+        unit_w = max(widths)
+        first = m.units.baseline
+        gap = m.units.line_gap or units_face.size * 1.5
+        for i, unit in enumerate(issue.units):
+            y = self.height - (first + i * gap)
+            spread(self.canv, unit, 0, y, units_face, unit_w) if len(issue.units) > 1 else spread(
+                self.canv, unit, 0, y, units_face, widths[i]
+            )
+        last = first + (len(issue.units) - 1) * gap
+        office_face = resolve(m.office, self.fonts)
+        if issue.office:
+            x = unit_w + self.layout.page.cell * 0.5
+            y = self.height - (first + last) / 2
+            draw_tracked(self.canv, issue.office, x, y, office_face, 0)
+        date_face = resolve(m.date, self.fonts)
+        date = issue.date_label
+        date_w = tracked_width(date, date_face, 0)
+        draw_tracked(self.canv, date, self.width - date_w, self.height - last, date_face, 0)
+
+        rule_y = self.height - last - units_face.size * 0.12 - m.rule.below_last_line
+        self.canv.setStrokeColorCMYK(*m.rule.colour)
+        self.canv.setLineWidth(m.rule.weight)
+        self.canv.line(0, rule_y, self.width, rule_y)

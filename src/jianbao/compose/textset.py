@@ -1,0 +1,112 @@
+"""Setting text on the grid: model text → breaker items, and broken lines → canvas operators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from ..layout import CMYK, TextStyle
+from ..linebreak import Item, Line, Measure, balance_lines, break_paragraph
+
+# The ideographic em box: 0.88 em above the baseline, 0.12 em below.
+EM_ASCENT = 0.88
+EM_CENTRE = 0.38  # em-box centre above the baseline
+
+
+@dataclass(frozen=True)
+class Face:
+    """A style resolved to a drawable font: ReportLab font name, size, colour."""
+
+    font: str
+    size: float
+    colour: CMYK
+
+
+def resolve(style: TextStyle, fonts: dict[str, str]) -> Face:
+    return Face(fonts[style.role], style.size, style.colour)
+
+
+@lru_cache(maxsize=65536)
+def advance(char: str, font: str, size: float) -> float:
+    return stringWidth(char, font, size)
+
+
+def items(runs: Iterable[tuple[str, int]], faces: Sequence[Face]) -> list[Item]:
+    """Breaker input for text runs; each run is (text, index into ``faces``)."""
+    out: list[Item] = []
+    for text, style in runs:
+        face = faces[style]
+        out.extend(Item(ch, advance(ch, face.font, face.size), style) for ch in text)
+    return out
+
+
+def break_text(runs: Iterable[tuple[str, int]], faces: Sequence[Face], measure: Measure) -> list[Line]:
+    return break_paragraph(items(runs, faces), measure)
+
+
+def balance_text(text: str, face: Face, width: float) -> list[Line]:
+    """Centred-title lines: balanced, kinsoku-correct, at the title's own size."""
+    measure = Measure(width=width, cell=face.size, justify=False)
+    return balance_lines(items([(text, 0)], [face]), measure)
+
+
+def baseline_in_slot(slot_top: float, size: float, grid_size: float) -> float:
+    """Baseline that centres a ``size`` em box on the grid line whose body em box tops at slot_top."""
+    return slot_top - grid_size / 2 - EM_CENTRE * size
+
+
+def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Sequence[Face]) -> None:
+    """Paint one broken line: consecutive glyphs of one face whose spacing differs from their natural
+    advance by the same amount become one text run with that character spacing (Tc)."""
+    glyphs = line.glyphs
+    n = len(glyphs)
+    i = 0
+    while i < n:
+        g = glyphs[i]
+        face = faces[g.style]
+        j = i + 1
+        spacing = 0.0
+        if g.dx == 0:
+            while j < n:
+                h = glyphs[j]
+                if h.style != g.style or h.dx != 0:
+                    break
+                prev = glyphs[j - 1]
+                gap = (h.x - prev.x) - advance(prev.char, face.font, face.size)
+                if j == i + 1:
+                    spacing = gap
+                elif abs(gap - spacing) > 1e-4:
+                    break
+                j += 1
+        text = "".join(glyphs[k].char for k in range(i, j))
+        canv.setFont(face.font, face.size)
+        canv.setFillColorCMYK(*face.colour)
+        canv.drawString(x0 + g.x + g.dx, baseline, text, charSpace=spacing if j - i > 1 else 0)
+        i = j
+
+
+def draw_tracked(canv: Canvas, text: str, x: float, baseline: float, face: Face, tracking: float) -> None:
+    """A short label with letter spacing (tracking in units of the size)."""
+    canv.setFont(face.font, face.size)
+    canv.setFillColorCMYK(*face.colour)
+    canv.drawString(x, baseline, text, charSpace=tracking * face.size)
+
+
+def tracked_width(text: str, face: Face, tracking: float) -> float:
+    if not text:
+        return 0.0
+    natural = sum(advance(ch, face.font, face.size) for ch in text)
+    return natural + tracking * face.size * (len(text) - 1)
+
+
+def spread(canv: Canvas, text: str, x: float, baseline: float, face: Face, width: float) -> None:
+    """分散对齐: spread the characters of ``text`` evenly over ``width``."""
+    natural = sum(advance(ch, face.font, face.size) for ch in text)
+    cs = (width - natural) / (len(text) - 1) if len(text) > 1 else 0.0
+    canv.setFont(face.font, face.size)
+    canv.setFillColorCMYK(*face.colour)
+    canv.drawString(x, baseline, text, charSpace=cs)

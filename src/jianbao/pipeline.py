@@ -1,0 +1,150 @@
+"""One build: source → validated model → fonts → layout → PDF, written atomically.
+
+Nothing is written unless everything succeeded: the PDF is composed into a temporary file in the
+output directory and renamed over the target only at the end.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .charset import chars_by_role
+from .errors import (
+    Location,
+    MissingGlyphsError,
+    OutputError,
+    SourceError,
+    display_path,
+)
+from .fonts import FontLibrary
+from .layout import Layout
+from .layout_file import layout_path, load_layout
+from .model import Issue
+from .source import load_issue
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where an issue's collaborators live: layouts, font roles, local fonts."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def layouts(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def fonts_dir(self) -> Path:
+        return self.root / "fonts"
+
+    def font_library(self) -> FontLibrary:
+        return FontLibrary(self.fonts_dir / "fonts.yaml", self.fonts_dir)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    issue: Issue
+    layout: Layout
+    fonts: FontLibrary
+    chars: dict[str, set[str]]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    pages: int
+    size: int
+    seconds: float
+
+
+def prepare(source: Path, project: Project) -> Prepared:
+    """Load and validate everything a build needs; raises a UserError on any problem."""
+    issue = load_issue(source, display_path(source))
+    layout = load_layout(layout_path(project.layouts, issue.layout))
+    library = project.font_library()
+    chars = chars_by_role(issue, layout)
+    check_coverage(source, issue, library, chars)
+    return Prepared(issue, layout, library, chars)
+
+
+def check_coverage(source: Path, issue: Issue, library: FontLibrary, chars: dict[str, set[str]]) -> None:
+    """Every character must be drawable by its role's font, else a located error per character."""
+    problems: list[SourceError] = []
+    text = source.read_text(encoding="utf-8-sig").splitlines()
+    for role in sorted(chars):
+        missing = library.missing(role, chars[role])
+        if not missing:
+            continue
+        face = library.face(role)
+        for ch in missing:
+            line, col = _find(text, ch)
+            problems.append(SourceError(
+                Location(issue.source, line, col), "",
+                f"字符“{ch}”（U+{ord(ch):04X}）在字体角色 {role} 的字体 {face.family}（{face.path.name}）中没有字形；"
+                f"请改用其他字或在 fonts/ 中放入包含此字的字体",
+            ))
+    if problems:
+        problems.sort(key=lambda e: (e.location.line, e.location.column))
+        raise MissingGlyphsError(problems)
+
+
+def _find(lines: list[str], ch: str) -> tuple[int, int]:
+    for i, line in enumerate(lines, start=1):
+        col = line.find(ch)
+        if col >= 0:
+            return i, col + 1
+    return 0, 0
+
+
+def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
+    from .compose import compose_pdf  # ReportLab's platypus only when a PDF is made
+
+    started = time.perf_counter()
+    prepared = prepare(source, project)
+    names = prepared.fonts.register(prepared.chars)
+    target = out_dir / f"{prepared.issue.id}.pdf"
+    _ensure_dir(out_dir)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{prepared.issue.id}.", suffix=".pdf.tmp", dir=out_dir)
+    except OSError as exc:
+        raise OutputError(f"{display_path(out_dir)}：无法在输出目录中写文件（{exc.strerror}）") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        result = compose_pdf(prepared.issue, prepared.layout, names, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(_write_message(target, exc)) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return BuildResult(target, result.pages, target.stat().st_size, time.perf_counter() - started)
+
+
+def _ensure_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{display_path(out_dir)}：无法创建输出目录（{exc.strerror}）") from exc
+    if not out_dir.is_dir():
+        raise OutputError(f"{display_path(out_dir)}：输出路径不是目录")
+
+
+def _write_message(target: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        why = "磁盘空间不足"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "没有写入权限"
+    else:
+        why = exc.strerror or str(exc)
+    return f"{display_path(target)}：写入 PDF 失败（{why}），原有文件未改动"

@@ -1,0 +1,42 @@
+"""Shared fixtures: the project root, a private font cache, and one build of the reference issue."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+REFERENCE = SHARED / "reference" / "2018-06-print.txt"
+
+
+def make_issue(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the real command as a user would (a separate process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "jianbao", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, **(env or {})}, timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """out/2018-06.pdf built once into a temporary output directory."""
+    out = tmp_path_factory.mktemp("out")
+    result = make_issue("2018-06", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / "2018-06.pdf"
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A throw-away copy of the project's content, layouts and fonts config."""
+    for name in ("content", "layouts"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "fonts").mkdir()
+    shutil.copy(ROOT / "fonts" / "fonts.yaml", tmp_path / "fonts" / "fonts.yaml")
+    return tmp_path
