@@ -169,3 +169,20 @@ def test_shared_checker_finds_no_failure(built_pdf: Path) -> None:
     status = {c["id"]: (c["status"], c["detail"]) for c in report["checks"]}
     failed = {k: status[k] for k in MUST_PASS if status[k][0] not in ("PASS", "WARN")}
     assert not failed, failed
+
+
+def test_bold_lead_is_synthesised_when_the_face_has_no_bold(project_copy: Path) -> None:
+    """An office whose 仿宋 has no bold weight (仿宋_GB2312) still gets bold lead sentences."""
+    config = project_copy / "fonts" / "fonts.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "fangsong-bold:\n", 'fangsong-bold:\n  - {family: "LXGW WenKai"}\n', 1
+        ),
+        encoding="utf-8",
+    )
+    result = make_issue("2018-06", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    pdf = project_copy / "out" / "2018-06.pdf"
+    streams = b"".join(page.get_contents().get_data() for page in PdfReader(pdf).pages)
+    assert b" 2 Tr" in streams or b"\n2 Tr" in streams  # fill + stroke
+    assert "一是强化政治属性。" in body_text(pdf)  # drawn once, extracted once

@@ -25,6 +25,7 @@ class TextStyle:
     line_gap: float = 0.0  # masthead units: distance between stacked unit lines
     marker: str = ""  # contents entries: the mark before each entry
     hang: float = 0.0  # contents entries: hanging indent, in cells
+    bold: bool = False  # bold look: the role's bold face, or synthetic bold where it has none
 
 
 @dataclass(frozen=True)

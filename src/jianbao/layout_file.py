@@ -24,7 +24,7 @@ STYLE_NAMES = (
 )
 _STYLE_KEYS = {
     "role", "size", "colour", "indent", "space_before", "space_after", "line_pitch", "tracking",
-    "baseline", "line_gap", "marker", "hang",
+    "baseline", "line_gap", "marker", "hang", "bold",
 }
 
 
@@ -93,7 +93,13 @@ class _Reader:
             line_gap=self.length(d.get("line_gap", 0), f"{field}.line_gap"),
             marker=str(d.get("marker", "")),
             hang=float(d.get("hang", 0.0)),
+            bold=self.flag(d.get("bold", False), f"{field}.bold"),
         )
+
+    def flag(self, value: Any, field: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(field, "应为 true 或 false")
+        return value
 
     def rule(self, data: Any, field: str) -> Rule:
         d = self.mapping(data, field, {"colour", "weight", "below_last_line"})

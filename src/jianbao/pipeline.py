@@ -106,11 +106,13 @@ def _find(lines: list[str], ch: str) -> tuple[int, int]:
 
 
 def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
-    from .compose import compose_pdf  # ReportLab's platypus only when a PDF is made
+    from .compose import Fonts, compose_pdf  # ReportLab's platypus only when a PDF is made
 
     started = time.perf_counter()
     prepared = prepare(source, project)
     names = prepared.fonts.register(prepared.chars)
+    bold = frozenset(role for role in names if _is_bold(prepared.fonts.face(role).style))
+    fonts = Fonts(names, bold)
     target = out_dir / f"{prepared.issue.id}.pdf"
     _ensure_dir(out_dir)
     try:
@@ -120,7 +122,7 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        result = compose_pdf(prepared.issue, prepared.layout, names, tmp)
+        result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except OSError as exc:
@@ -129,6 +131,12 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
         if tmp.exists():
             tmp.unlink()
     return BuildResult(target, result.pages, target.stat().st_size, time.perf_counter() - started)
+
+
+def _is_bold(style: str) -> bool:
+    """Whether a face's style name is a bold weight (Bold, SemiBold, Heavy, Black, 粗)."""
+    lowered = style.lower()
+    return any(w in lowered for w in ("bold", "heavy", "black", "粗")) or "w7" in lowered
 
 
 def _ensure_dir(out_dir: Path) -> None:

@@ -1,9 +1,10 @@
 """The composer: validated model + layout + registered fonts → PDF (ReportLab platypus).
 
-It never reads YAML and never resolves fonts itself: it receives a ``Layout`` and a mapping from
-font role to a registered ReportLab font name.
+It never reads YAML and never resolves fonts itself: it receives a ``Layout`` and ``Fonts``: font role →
+registered ReportLab font name, and which roles have a real bold face.
 """
 
 from .document import ComposeResult, compose_pdf
+from .textset import Fonts
 
-__all__ = ["ComposeResult", "compose_pdf"]
+__all__ = ["ComposeResult", "Fonts", "compose_pdf"]

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable
 from ..layout import Layout
 from ..linebreak import Line, Measure
 from ..model import Closing
-from .textset import Face, advance, break_text, draw_line, resolve
+from .textset import Face, Fonts, advance, break_text, draw_line, resolve
 
 VisualLine = tuple[tuple[float, Line], ...]  # pieces (x offset, line) sharing one baseline
 
@@ -25,7 +25,7 @@ class _Row:
 
 
 class ClosingBlock(Flowable):
-    def __init__(self, closing: Closing, layout: Layout, fonts: dict[str, str]) -> None:
+    def __init__(self, closing: Closing, layout: Layout, fonts: Fonts) -> None:
         super().__init__()
         self.closing = closing
         self.layout = layout

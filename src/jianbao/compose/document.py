@@ -12,7 +12,7 @@ from .. import __version__
 from ..layout import Layout
 from ..model import Issue
 from .story import StoryBuilder
-from .textset import EM_ASCENT, resolve, tracked_width
+from .textset import EM_ASCENT, Fonts, resolve, tracked_width
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class ComposeResult:
 
 
 class _Document(BaseDocTemplate):
-    def __init__(self, path: Path, issue: Issue, layout: Layout, fonts: dict[str, str]) -> None:
+    def __init__(self, path: Path, issue: Issue, layout: Layout, fonts: Fonts) -> None:
         page = layout.page
         super().__init__(
             str(path),
@@ -41,7 +41,7 @@ class _Document(BaseDocTemplate):
             lang="zh-CN",
             displayDocTitle=1,
             invariant=1,
-            initialFontName=fonts[layout.style("body").role],
+            initialFontName=fonts.names[layout.style("body").role],
             initialFontSize=layout.style("body").size,
         )
         self.issue = issue
@@ -75,7 +75,7 @@ class _Document(BaseDocTemplate):
         canv.drawString(x, baseline, text)
 
 
-def compose_pdf(issue: Issue, layout: Layout, fonts: dict[str, str], path: Path) -> ComposeResult:
+def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> ComposeResult:
     """Lay out ``issue`` with ``layout`` and write the PDF to ``path`` (the caller makes it atomic)."""
     doc = _Document(path, issue, layout, fonts)
     doc.build(StoryBuilder(issue, layout, fonts).story())

@@ -3,15 +3,17 @@ and the red rule, in a block of whole grid lines."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportlab.platypus import Flowable
 
 from ..layout import Layout
 from ..model import Issue
-from .textset import advance, draw_tracked, resolve, spread, tracked_width
+from .textset import Fonts, advance, draw_tracked, resolve, spread, tracked_width
 
 
 class Masthead(Flowable):
-    def __init__(self, issue: Issue, layout: Layout, fonts: dict[str, str]) -> None:
+    def __init__(self, issue: Issue, layout: Layout, fonts: Fonts) -> None:
         super().__init__()
         self.issue = issue
         self.layout = layout
@@ -30,7 +32,7 @@ class Masthead(Flowable):
         width = tracked_width(text, face, tracking)
         if fit and width > self.width:  # a long series title shrinks to the block width
             scale = self.width / width
-            face = type(face)(face.font, face.size * scale, face.colour)
+            face = replace(face, size=face.size * scale)
             width = tracked_width(text, face, tracking)
         # centre the ink, not the trailing tracking
         draw_tracked(self.canv, text, (self.width - width) / 2, self.height - baseline, face, tracking)

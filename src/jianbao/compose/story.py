@@ -10,14 +10,14 @@ from ..model import Article, Heading, Issue, Paragraph
 from .closing import ClosingBlock
 from .flowables import Bookmark, Grid, GridLines, GridRule, KeepWithNext
 from .masthead import Masthead
-from .textset import Face, balance_text, break_text, resolve, tracked_width
+from .textset import Face, Fonts, balance_text, break_text, resolve, tracked_width
 
 TOC_HEADING = "目录"
 HEADING_STYLES = {1: "heading1", 2: "heading2", 3: "heading3", 4: "heading4"}
 
 
 class StoryBuilder:
-    def __init__(self, issue: Issue, layout: Layout, fonts: dict[str, str]) -> None:
+    def __init__(self, issue: Issue, layout: Layout, fonts: Fonts) -> None:
         self.issue = issue
         self.layout = layout
         self.fonts = fonts

@@ -17,17 +17,42 @@ EM_ASCENT = 0.88
 EM_CENTRE = 0.38  # em-box centre above the baseline
 
 
+FAKE_BOLD_STROKE = 0.03  # outline width of synthetic bold, in em (Word uses about 0.025 em)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The registered fonts: role → ReportLab font name, and the roles whose face is really bold."""
+
+    names: dict[str, str]
+    bold_roles: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Face:
-    """A style resolved to a drawable font: ReportLab font name, size, colour."""
+    """A style resolved to a drawable font: ReportLab font name, size, colour, synthetic-bold stroke."""
 
     font: str
     size: float
     colour: CMYK
+    stroke: float = 0.0  # > 0: fill and stroke the outlines (text render mode 2) for a bold look
 
 
-def resolve(style: TextStyle, fonts: dict[str, str]) -> Face:
-    return Face(fonts[style.role], style.size, style.colour)
+def resolve(style: TextStyle, fonts: Fonts) -> Face:
+    """A bold style on a face without a bold weight (仿宋, 楷体) is emboldened by stroking."""
+    fake = style.bold and style.role not in fonts.bold_roles
+    return Face(fonts.names[style.role], style.size, style.colour, FAKE_BOLD_STROKE * style.size if fake else 0.0)
+
+
+def _set_face(canv: Canvas, face: Face) -> int:
+    """Select the face on the canvas; returns the text render mode to draw with."""
+    canv.setFont(face.font, face.size)
+    canv.setFillColorCMYK(*face.colour)
+    if face.stroke:
+        canv.setStrokeColorCMYK(*face.colour)
+        canv.setLineWidth(face.stroke)
+        return 2
+    return 0
 
 
 @lru_cache(maxsize=65536)
@@ -83,17 +108,15 @@ def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Seque
                     break
                 j += 1
         text = "".join(glyphs[k].char for k in range(i, j))
-        canv.setFont(face.font, face.size)
-        canv.setFillColorCMYK(*face.colour)
-        canv.drawString(x0 + g.x + g.dx, baseline, text, charSpace=spacing if j - i > 1 else 0)
+        mode = _set_face(canv, face)
+        canv.drawString(x0 + g.x + g.dx, baseline, text, mode=mode, charSpace=spacing if j - i > 1 else 0)
         i = j
 
 
 def draw_tracked(canv: Canvas, text: str, x: float, baseline: float, face: Face, tracking: float) -> None:
     """A short label with letter spacing (tracking in units of the size)."""
-    canv.setFont(face.font, face.size)
-    canv.setFillColorCMYK(*face.colour)
-    canv.drawString(x, baseline, text, charSpace=tracking * face.size)
+    mode = _set_face(canv, face)
+    canv.drawString(x, baseline, text, mode=mode, charSpace=tracking * face.size)
 
 
 def tracked_width(text: str, face: Face, tracking: float) -> float:
@@ -107,6 +130,5 @@ def spread(canv: Canvas, text: str, x: float, baseline: float, face: Face, width
     """分散对齐: spread the characters of ``text`` evenly over ``width``."""
     natural = sum(advance(ch, face.font, face.size) for ch in text)
     cs = (width - natural) / (len(text) - 1) if len(text) > 1 else 0.0
-    canv.setFont(face.font, face.size)
-    canv.setFillColorCMYK(*face.colour)
-    canv.drawString(x, baseline, text, charSpace=cs)
+    mode = _set_face(canv, face)
+    canv.drawString(x, baseline, text, mode=mode, charSpace=cs)
