@@ -91,3 +91,28 @@ def test_read_only_output_directory_is_a_clear_error(project_copy: Path) -> None
         assert "输出" in result.stderr and "Traceback" not in result.stderr
     finally:
         (project_copy / "ro").chmod(0o755)
+
+
+def test_an_issue_may_name_another_layout(project_copy: Path) -> None:
+    layouts = project_copy / "layouts"
+    text = (layouts / "default.yaml").read_text(encoding="utf-8")
+    (layouts / "wide.yaml").write_text(text.replace("chars_per_line: 28", "chars_per_line: 26"), encoding="utf-8")
+    source = project_copy / "content" / "2018-06.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("office: 办公室编", "office: 办公室编\nlayout: wide"),
+                      encoding="utf-8")
+    result = make_issue("2018-06", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    from pdftext import glyphs
+
+    first_line = sorted((g for g in glyphs(project_copy / "out" / "2018-06.pdf", 1)), key=lambda g: (g.baseline, g.x))
+    xs = [g.x for g in first_line if abs(g.baseline - first_line[0].baseline) < 1]
+    assert abs((xs[-1] - xs[0]) / (len(xs) - 1) - 442.205 / 26) < 0.6  # 26 cells of 17.0 pt
+
+
+def test_missing_layout_is_reported(project_copy: Path) -> None:
+    source = project_copy / "content" / "2018-06.yaml"
+    text = source.read_text(encoding="utf-8").replace("office: 办公室编", "office: 办公室编\nlayout: nosuch")
+    source.write_text(text, encoding="utf-8")
+    result = make_issue("2018-06", cwd=project_copy)
+    assert result.returncode == 2
+    assert "nosuch.yaml" in result.stderr and "找不到版式文件" in result.stderr
