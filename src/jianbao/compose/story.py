@@ -42,7 +42,9 @@ class StoryBuilder:
 
     # -- blocks ---------------------------------------------------------------------------------
     def paragraph(self, p: Paragraph) -> GridLines:
-        faces = [self.face(self.body), self.face(self.layout.style("lead"))]
+        faces = [self.face(self.body)]
+        if any(s.emphasis for s in p.spans):  # the lead role has a font only when some lead uses it
+            faces.append(self.face(self.layout.style("lead")))
         runs = [(s.text, 1 if s.emphasis else 0) for s in p.spans]
         return GridLines(break_text(runs, faces, self.measure(self.body)), faces, self.grid)
 
