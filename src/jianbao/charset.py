@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from .compose.story import HEADING_STYLES, TOC_HEADING
 from .layout import Layout
+from .linebreak import is_cjk
 from .model import Heading, Issue
 
 DIGITS = "0123456789"
@@ -40,7 +41,11 @@ def chars_by_role(issue: Issue, layout: Layout) -> dict[str, set[str]]:
                 add(s[HEADING_STYLES[block.level]].role, block.text)
             else:
                 for span in block.spans:
-                    add(s["lead" if span.emphasis else "body"].role, span.text)
+                    role = s["lead" if span.emphasis else "body"].role
+                    latin = layout.typography.latin_role
+                    add(role, "".join(ch for ch in span.text if not latin or is_cjk(ch)))
+                    if latin:
+                        add(latin, "".join(ch for ch in span.text if not is_cjk(ch)))
     c = issue.closing
     role = layout.closing.style.role
     for d in c.distribution:

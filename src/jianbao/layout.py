@@ -98,6 +98,16 @@ class PageNumber:
 
 
 @dataclass(frozen=True)
+class Typography:
+    """Chinese line-layout switches (W3C clreq, GB/T 15834)."""
+
+    latin_gap: float = 0.25  # Han–Latin/digit gap, in em of the body size (clreq §3.2.2)
+    compress_adjacent: bool = True  # two adjacent marks in 1.5 cells where a line needs it
+    hanging: bool = False  # 、，。 may hang past the right edge (off in mainland practice)
+    latin_role: str | None = None  # font role for Latin letters and digits (None: the CJK face's own)
+
+
+@dataclass(frozen=True)
 class Layout:
     name: str
     page: Page
@@ -107,6 +117,7 @@ class Layout:
     closing: ClosingDesign
     page_number: PageNumber
     colours: dict[str, CMYK]
+    typography: Typography = Typography()
 
     def style(self, name: str) -> TextStyle:
         return self.styles[name]
@@ -117,4 +128,6 @@ class Layout:
         m = self.masthead
         found |= {s.role for s in (m.title, m.edition, m.number, m.units, m.office, m.date)}
         found |= {self.closing.style.role, self.page_number.style.role}
+        if self.typography.latin_role:
+            found.add(self.typography.latin_role)
         return found

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from .errors import LayoutError
-from .layout import CMYK, ClosingDesign, Layout, Masthead, Page, PageNumber, Rule, TextStyle
+from .layout import CMYK, ClosingDesign, Layout, Masthead, Page, PageNumber, Rule, TextStyle, Typography
 
 MM = 72 / 25.4
 # 中文字号 → pt (GB/T 9704 practice; 四号 = 14 pt as in Word/WPS/CTeX)
@@ -123,7 +123,7 @@ def load_layout(path: Path) -> Layout:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise LayoutError(f"{path}：版式文件无法读取（{exc}）") from exc
     top = _Reader(path, {}).mapping(
-        raw, "(顶层)", {"page", "colours", "styles", "masthead", "closing", "page_number"}
+        raw, "(顶层)", {"page", "colours", "typography", "styles", "masthead", "closing", "page_number"}
     )
     colours: dict[str, CMYK] = {}
     r = _Reader(path, colours)
@@ -195,7 +195,19 @@ def load_layout(path: Path) -> Layout:
         below_block=r.length(n.get("below_block", "7mm"), "page_number.below_block"),
         inset=float(n.get("inset", 1)),
     )
+    t = r.mapping(top.get("typography", {}), "typography", {"latin_gap", "compress_adjacent", "hanging", "latin_role"})
+    latin_role = t.get("latin_role")
+    if latin_role is not None and (not isinstance(latin_role, str) or not latin_role):
+        raise r.fail("typography.latin_role", "应为字体角色名")
+    typography = Typography(
+        latin_gap=float(t.get("latin_gap", 0.25)),
+        compress_adjacent=r.flag(t.get("compress_adjacent", True), "typography.compress_adjacent"),
+        hanging=r.flag(t.get("hanging", False), "typography.hanging"),
+        latin_role=latin_role,
+    )
+    if not 0 <= typography.latin_gap <= 1:
+        raise r.fail("typography.latin_gap", "应在 0 到 1（字宽）之间")
     return Layout(
         name=path.stem, page=page, styles=styles, toc_rule=toc_rule, masthead=masthead,
-        closing=closing, page_number=page_number, colours=colours,
+        closing=closing, page_number=page_number, colours=colours, typography=typography,
     )

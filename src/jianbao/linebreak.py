@@ -120,7 +120,8 @@ class Measure:
     1 % of a cell is squeezed to the measure). ``first_indent`` indents the first line,
     ``indent`` every other line. ``latin_gap`` is the space between a Han character and an adjacent
     Latin letter/digit. ``compress_adjacent`` sets two adjacent full-width marks in 1.5 cells.
-    ``justify`` makes every non-last line flush with ``width``.
+    ``justify`` makes every non-last line flush with ``width``. ``hanging`` lets one of 、，。 that
+    would otherwise start the next line hang past ``width`` (clreq §3.1.7; off in mainland practice).
     """
 
     width: float
@@ -130,6 +131,7 @@ class Measure:
     latin_gap: float = 0.0
     compress_adjacent: bool = True
     justify: bool = True
+    hanging: bool = False
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -151,6 +153,8 @@ NO_END_ATTACHED = frozenset("([{/$£¥")
 #: Dashes and ellipses: not at line start unless paragraph-initial (clreq "strict" for these only).
 DASH_LIKE = frozenset("—…⋯⸺⸻")
 
+_HANGABLE = frozenset("、，。")  # the only marks that may hang (clreq §3.1.7)
+_HANG = 2  # third element of a plan entry: the last mark hangs past the measure
 _CLOSING_MARKS = frozenset("，。、；：？！．”’）》〉」』】〗〕］｝〙〛")
 _OPENING_MARKS = frozenset("“‘（《〈「『【〖〔［｛〘〚")
 _PAIRABLE = frozenset("—…⋯")  # two of these in a row form one 2-cell unit
@@ -275,6 +279,7 @@ class _Para:
         "extra",
         "flags",
         "half",
+        "hanging",
         "idx",
         "items",
         "kinds",
@@ -292,6 +297,7 @@ class _Para:
         if not m.cell > 0:
             raise ValueError(f"Measure.cell must be positive, got {m.cell!r}")
         self.items = items
+        self.hanging = m.hanging
         cell = m.cell
         self.half = cell / 2
         self.tol = 1e-6 + 0.01 * cell
@@ -445,6 +451,12 @@ class _Para:
                 if fl[c] & _CLOSE and wc - half <= lim:  # (b) line-end closing mark at half width
                     best, half_end = c, True
                     break
+                if (
+                    self.hanging and c > a and wc - self.w[c] <= lim
+                    and self.items[self.idx[c]].char in _HANGABLE and self.kinds[c - 1] == _KINSOKU
+                ):  # (b') the mark hangs past the measure
+                    best, half_end = c, _HANG
+                    break
                 if best >= 0:  # (c) push the cluster down — unless it holds a word wider than a line
                     if self.natural(best + 1, c) > avail_rest + tol:
                         p = self._split(a, best + 1, c, lim, avail_rest, midline=True)
@@ -489,6 +501,30 @@ class _Para:
             if best_by_rank[r] >= 0:
                 return best_by_rank[r]
         return -1 if midline else a
+
+    def avoid_lone_last(self, plan: list[tuple[int, int, bool]], avail: float) -> list[tuple[int, int, bool]]:
+        """No last line holding a single character (+ punctuation): pull one down from the line before.
+
+        The line before then ends at its previous permitted break and is justified with the freed
+        space (clreq §3.5: an orphan character is fixed by moving a character down, not by squeezing).
+        """
+        if len(plan) < 2:
+            return plan
+        a_last = plan[-1][0]
+        n = self.n
+        if self.count_prefix[n] - self.count_prefix[a_last] != 1:
+            return plan
+        a2, e2, _ = plan[-2]
+        for p in range(e2 - 1, a2 - 1, -1):
+            if self.kinds[p] != _FREE:
+                continue
+            width = self.natural(p + 1, n - 1)
+            if width <= avail + self.tol:
+                return [*plan[:-2], (a2, p, False), (p + 1, n - 1, False)]
+            if self.flags[n - 1] & _CLOSE and width - self.half <= avail + self.tol:
+                return [*plan[:-2], (a2, p, False), (p + 1, n - 1, True)]
+            return plan
+        return plan
 
     # -- balancing (titles) --------------------------------------------------------------------------
 
@@ -565,6 +601,12 @@ class _Para:
     ) -> Line:
         """Place tokens ``a..e`` starting at ``x0`` in ``avail`` pt (leading spaces excluded)."""
         items, idx, hc = self.items, self.idx, self.half
+        if half_end == _HANG and e > a:
+            # the hanging mark sits just past the measure; the rest of the line is set without it
+            body = self.layout(a, e - 1, False, x0, avail, justify, last)
+            mark = items[idx[e]]
+            placed = Placed(mark.char, body.width, self.w[e] - hc, mark.style)
+            return Line((*body.glyphs, placed), body.width, last)
         count = e - a + 1
         adv = self.w[a : e + 1]
         dx = [0.0] * count
@@ -647,6 +689,8 @@ def break_paragraph(items: Sequence[Item], m: Measure) -> list[Line]:
     avail_first = m.width - m.first_indent - para.lead_w
     avail_rest = m.width - m.indent
     plan = para.greedy(avail_first, avail_rest)
+    if m.justify:
+        plan = para.avoid_lone_last(plan, avail_rest)
     lines = []
     for i, (a, e, half_end) in enumerate(plan):
         last = i == len(plan) - 1

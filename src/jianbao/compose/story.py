@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportlab.platypus import Flowable
 
 from ..layout import Layout, TextStyle
-from ..linebreak import Measure
+from ..linebreak import Measure, is_cjk
 from ..model import Article, Heading, Issue, Paragraph
 from .closing import ClosingBlock
 from .flowables import Bookmark, Grid, GridLines, GridRule, KeepWithNext
@@ -14,6 +16,18 @@ from .textset import Face, Fonts, balance_text, break_text, resolve, tracked_wid
 
 TOC_HEADING = "目录"
 HEADING_STYLES = {1: "heading1", 2: "heading2", 3: "heading3", 4: "heading4"}
+
+
+def _script_runs(text: str) -> list[tuple[bool, str]]:
+    """Split text into maximal runs of CJK (True) and non-CJK (False) characters."""
+    out: list[tuple[bool, str]] = []
+    for ch in text:
+        cjk = is_cjk(ch)
+        if out and out[-1][0] == cjk:
+            out[-1] = (cjk, out[-1][1] + ch)
+        else:
+            out.append((cjk, ch))
+    return out
 
 
 class StoryBuilder:
@@ -25,8 +39,7 @@ class StoryBuilder:
         self.body = layout.style("body")
         self.grid = Grid(pitch=page.pitch, size=self.body.size, width=page.block_width)
         self.cell = page.cell
-        # the Han–Latin gap (clreq: a quarter em) and tracking: cell − size per character
-        self.latin_gap = self.body.size / 4
+        self.typography = layout.typography
 
     def face(self, style: TextStyle) -> Face:
         return resolve(style, self.fonts)
@@ -37,7 +50,9 @@ class StoryBuilder:
             cell=self.cell * style.size / self.body.size,
             first_indent=(style.indent * self.cell) if first is None else first,
             indent=indent,
-            latin_gap=self.latin_gap,
+            latin_gap=self.typography.latin_gap * style.size,
+            compress_adjacent=self.typography.compress_adjacent,
+            hanging=self.typography.hanging,
         )
 
     # -- blocks ---------------------------------------------------------------------------------
@@ -46,6 +61,13 @@ class StoryBuilder:
         if any(s.emphasis for s in p.spans):  # the lead role has a font only when some lead uses it
             faces.append(self.face(self.layout.style("lead")))
         runs = [(s.text, 1 if s.emphasis else 0) for s in p.spans]
+        latin = self.typography.latin_role
+        if latin and latin in self.fonts.names:  # Latin letters and digits in the Latin face (faces 2, 3)
+            lead = self.layout.style("lead")
+            faces[1:] = [self.face(lead) if len(faces) > 1 else faces[0]]
+            faces += [self.face(replace(self.body, role=latin)), self.face(replace(lead, role=latin, bold=False))]
+            runs = [(chunk, style + (0 if cjk else 2)) for text, style in runs
+                    for cjk, chunk in _script_runs(text)]
         return GridLines(break_text(runs, faces, self.measure(self.body)), faces, self.grid)
 
     def heading(self, h: Heading, article_key: str, index: int) -> GridLines:
