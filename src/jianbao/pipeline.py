@@ -64,6 +64,7 @@ class BuildResult:
     pages: int
     size: int
     seconds: float
+    issue: Issue | None = None  # the validated issue the PDF was made from (batch runs record it)
 
 
 def prepare(source: Path, project: Project) -> Prepared:
@@ -130,7 +131,7 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     finally:
         if tmp.exists():
             tmp.unlink()
-    return BuildResult(target, result.pages, target.stat().st_size, time.perf_counter() - started)
+    return BuildResult(target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue)
 
 
 def _is_bold(style: str) -> bool:
