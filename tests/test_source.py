@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from jianbao.errors import Location, ValidationFailed
 from jianbao.model import Heading, LabelledValue, Paragraph, Span
 from jianbao.source import MAX_FILE_BYTES, load_issue
+from jianbao.source.chars import describe
 from jianbao.source.text import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,8 +178,10 @@ def test_any_paragraph_text_survives(text: str) -> None:
     try:
         issue = _parse(source)
     except ValidationFailed as failed:
-        assert not text.strip(), failed  # only an empty paragraph may fail
+        # only an empty paragraph, or one with an invisible character, may fail
+        assert not text.strip() or any(describe(ch) for ch in text), failed
         return
+    assert not any(describe(ch) for ch in text.strip())
     assert issue.articles[0].body[0] == Paragraph((Span(text.strip()),), 9)
 
 
@@ -234,6 +237,52 @@ def test_chinese_field_name_hints_the_english_key(tmp_path: Path) -> None:
 def test_missing_required_field(tmp_path: Path) -> None:
     text = MINIMAL.replace("series: 工商联信息\n", "")
     assert errors_of(tmp_path, text) == ['content/2018-06.yaml:1:1 series：缺少必填字段 "series"（简报名称）']
+
+
+def test_a_required_field_left_empty_is_not_told_to_be_deleted(tmp_path: Path) -> None:
+    text = MINIMAL.replace("year: 2018", "year:")
+    assert errors_of(tmp_path, text) == ["content/2018-06.yaml:2:1 year：年份不能为空"]
+    text = MINIMAL[: MINIMAL.index("articles:")] + "articles:\n"
+    assert errors_of(tmp_path, text) == ["content/2018-06.yaml:6:1 articles：文章不能为空"]
+    text = MINIMAL.replace("    body:\n      - 第一段。\n      - lead: 一是……。\n        text: 内容。\n", "    body:\n")
+    assert errors_of(tmp_path, text) == ["content/2018-06.yaml:8:5 articles[0].body：正文不能为空"]
+    text = MINIMAL + "closing:\n"
+    assert errors_of(tmp_path, text) == ["content/2018-06.yaml:12:1 closing：版记不能为空；不需要时请删去这一行"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "column", "message"),
+    [
+        ("第一\u200b段。", 11, "含有零宽空格（U+200B），常见于从网页或 Word 复制的文字，看不见；请删除它"),
+        ("第\u00ad一\u00ad段。", 10, "含有软连字符（U+00AD，共 2 处），"),
+        ("\u202e第一段。", 9, "含有文字方向控制符（U+202E）"),
+        ("第一段\ufeff。", 12, "含有零宽不换行空格（BOM）（U+FEFF）"),
+        ('"第一段\\x07。"', 9, "含有控制字符（U+0007）"),  # an escape: located at the value
+        ('"第一\\t段。"', 9, "文字中有制表符（Tab），请改用空格"),
+        ('"第一\\ud800段。"', 9, "含有无效字符（U+D800），多半来自写错的“\\u”转义"),
+    ],
+)
+def test_invisible_characters_are_located_and_named(tmp_path: Path, typed: str, column: int, message: str) -> None:
+    text = MINIMAL.replace("      - 第一段。", f"      - {typed}")
+    [error] = errors_of(tmp_path, text)
+    assert error.startswith(f"content/2018-06.yaml:9:{column} articles[0].body[0]：{message}"), error
+
+
+def test_invisible_characters_are_found_in_every_kind_of_text(tmp_path: Path) -> None:
+    text = MINIMAL.replace("标题一", "标题\u200b一").replace("内容。", "内\u200d容。")
+    text = text.replace("units: 嘉兴市工商业联合会", "units: 嘉兴市\u2060工商业联合会")
+    errors = errors_of(tmp_path, text)
+    assert [e.split("：")[0] for e in errors] == [
+        "content/2018-06.yaml:5:11 units",
+        "content/2018-06.yaml:7:14 articles[0].title",
+        "content/2018-06.yaml:11:16 articles[0].body[1].text",
+    ]
+
+
+def test_ordinary_and_ideographic_spaces_are_kept(tmp_path: Path) -> None:
+    text = MINIMAL.replace("      - 第一段。", "      - 第一段\u3000Word\u00a0文档 PDF。")
+    issue = load_issue(write(tmp_path, text))
+    assert issue.articles[0].body[0] == Paragraph((Span("第一段\u3000Word\u00a0文档 PDF。"),), 9)
 
 
 def test_duplicate_key(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def load_issue(path: Path, shown_as: str | None = None) -> Issue:
 def parse_issue(text: str, file: str, *, stem: str, suffix: str = ".yaml") -> Issue:
     """Validate the text of an issue file whose name is ``stem + suffix`` (``file`` in messages)."""
     composed = compose_text(text, file)
-    checker = Checker(file)
+    checker = Checker(file, text)
     checker.errors.extend(composed.errors)
     issue = build_issue(composed.root, checker, stem=stem, suffix=suffix, source=file)
     if issue is None or checker.errors:

@@ -10,13 +10,13 @@ import calendar
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from jianbao.errors import SourceError
+from jianbao.errors import Location, SourceError
 from jianbao.model import (
     Article,
     Block,
@@ -28,6 +28,7 @@ from jianbao.model import (
     Paragraph,
     Span,
 )
+from jianbao.source import chars
 from jianbao.source.text import normalize
 from jianbao.source.yamlnodes import NULL_TAG, child_path, node_location
 
@@ -77,6 +78,8 @@ CLOSING_FIELDS: Mapping[str, str] = {
     "signoff": "签发",
 }
 DISTRIBUTION_FIELDS: Mapping[str, str] = {"label": "标签", "groups": "发送单位"}
+ISSUE_REQUIRED = ("series", "year", "number", "date", "units", "articles")
+ARTICLE_REQUIRED = ("title", "body")
 HEADING_LEVELS: Mapping[str, int] = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -92,6 +95,7 @@ class Field:
     path: str
     label: str
     key: ScalarNode | None = None
+    required: bool = False
 
     @property
     def empty(self) -> bool:
@@ -135,8 +139,9 @@ def unknown_key_message(name: str, allowed: Mapping[str, str]) -> str:
 class Checker:
     """Collects the errors of one file while converting its nodes."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, source: str = "") -> None:
         self.file = file
+        self.source = source  # the file's text, to point at a character inside a value
         self.errors: list[SourceError] = []
         self._guessed: dict[int, set[str]] = {}  # id(mapping node) → keys suggested for misspellings
 
@@ -145,8 +150,11 @@ class Checker:
 
     # -- mappings -----------------------------------------------------------------------------
 
-    def fields(self, item: Field, allowed: Mapping[str, str], what: str) -> dict[str, Field] | None:
-        """The known fields of a mapping; unknown keys are reported, duplicates skipped."""
+    def fields(
+        self, item: Field, allowed: Mapping[str, str], what: str, required: Collection[str] = ()
+    ) -> dict[str, Field] | None:
+        """The known fields of a mapping; unknown keys are reported, duplicates skipped, and each
+        ``required`` field that is missing is reported."""
         node = item.value
         if not isinstance(node, MappingNode):
             self.wrong_type(item, f"{what}应为“字段: 值”的映射")
@@ -167,7 +175,9 @@ class Checker:
                 if guess is not None:
                     self._guessed.setdefault(id(node), set()).add(guess)
                 continue
-            found[name] = Field(value, child_path(item.path, name), allowed[name], key)
+            found[name] = Field(value, child_path(item.path, name), allowed[name], key, name in required)
+        for name in required:
+            self.require(item, found, name, allowed)
         return found
 
     def require(self, item: Field, fields: Mapping[str, Field], name: str, allowed: Mapping[str, str]) -> None:
@@ -176,7 +186,8 @@ class Checker:
 
     def wrong_type(self, item: Field, expected: str, hint: str = "") -> None:
         if item.empty:
-            self.error(item.anchor, item.path, f"{item.label}不能为空；不需要时请删去这一行")
+            advice = "" if item.required else "；不需要时请删去这一行"
+            self.error(item.anchor, item.path, f"{item.label}不能为空{advice}")
         else:
             self.error(item.value, item.path, f"{expected}，而不是{_kind(item.value)}{hint}")
 
@@ -200,7 +211,27 @@ class Checker:
             advice = "；不需要时请删去这一行" if optional else ""
             self.error(item.key or item.value, item.path, f"{item.label}不能为空{advice}")
             return None
-        return value
+        return value if self.printable(item, value) else None
+
+    def printable(self, item: Field, value: str) -> bool:
+        """Report each control or zero-width character of ``value`` where the file has it."""
+        clean = True
+        for char, description, count in chars.forbidden(value):
+            clean = False
+            location = self._find(item.value, char)
+            self.errors.append(SourceError(location, item.path, chars.message(char, description, count)))
+        return clean
+
+    def _find(self, node: Node, char: str) -> Location:
+        """Where ``char`` is typed inside ``node``; the node's start when it came from an escape."""
+        start, end = node.start_mark, node.end_mark
+        if start is not None and end is not None and self.source:
+            index = self.source.find(char, start.index, end.index)
+            if index >= 0:
+                line = self.source.count("\n", 0, index) + 1
+                column = index - (self.source.rfind("\n", 0, index) + 1) + 1
+                return Location(self.file, line, column)
+        return node_location(self.file, node)
 
     def optional_text(self, item: Field | None) -> str | None:
         return None if item is None else self.text(item, optional=True)
@@ -285,11 +316,9 @@ def build_issue(root: Node, checker: Checker, *, stem: str, suffix: str, source:
             f"文件的顶层应是“字段: 值”的映射（series: …、articles: … 等），而不是{_kind(root)}",
         )
         return None
-    fields = checker.fields(top, ISSUE_FIELDS, "文件")
+    fields = checker.fields(top, ISSUE_FIELDS, "文件", ISSUE_REQUIRED)
     if fields is None:
         return None
-    for name in ("series", "year", "number", "date", "units", "articles"):
-        checker.require(top, fields, name, ISSUE_FIELDS)
 
     series = checker.text(fields["series"]) if "series" in fields else None
     edition = checker.optional_text(fields.get("edition"))
@@ -373,11 +402,9 @@ def _layout(checker: Checker, item: Field) -> str | None:
 
 
 def _article(checker: Checker, item: Field) -> Article | None:
-    fields = checker.fields(item, ARTICLE_FIELDS, "每篇文章")
+    fields = checker.fields(item, ARTICLE_FIELDS, "每篇文章", ARTICLE_REQUIRED)
     if fields is None:
         return None
-    for name in ("title", "body"):
-        checker.require(item, fields, name, ARTICLE_FIELDS)
     title = checker.text(fields["title"]) if "title" in fields else None
     subtitle = checker.optional_text(fields.get("subtitle"))
     contents = checker.optional_text(fields.get("contents"))
@@ -455,6 +482,8 @@ def _block(checker: Checker, item: Field) -> Block | None:
         if "text" in fields:
             raw = checker.raw_text(fields["text"])
             rest = normalize(raw) if raw is not None else ""
+            if not checker.printable(fields["text"], rest):
+                return None
         if lead is None:
             return None
         spans = (Span(lead, True), Span(rest)) if rest else (Span(lead, True),)
@@ -488,11 +517,9 @@ def _closing(checker: Checker, item: Field) -> Closing | None:
 
 
 def _distribution(checker: Checker, item: Field) -> Distribution | None:
-    fields = checker.fields(item, DISTRIBUTION_FIELDS, "每条发送范围（label、groups）")
+    fields = checker.fields(item, DISTRIBUTION_FIELDS, "每条发送范围（label、groups）", tuple(DISTRIBUTION_FIELDS))
     if fields is None:
         return None
-    for name in DISTRIBUTION_FIELDS:
-        checker.require(item, fields, name, DISTRIBUTION_FIELDS)
     label = checker.text(fields["label"]) if "label" in fields else None
     if label is not None:
         if label.endswith((":", "：")):

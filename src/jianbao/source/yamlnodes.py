@@ -214,6 +214,11 @@ def read_text(path: Path, file: str) -> str:
 
 def compose_text(text: str, file: str) -> Composed:
     """Build the node tree of ``text``; raises :class:`ValidationFailed` on fatal problems."""
+    if _BREAK in text:  # the scanner's stand-in for a line break must not come from the file
+        line, column = _line_column(text, text.index(_BREAK))
+        raise ValidationFailed(
+            [SourceError(Location(file, line, column), "", f"含有无效字符（U+{ord(_BREAK):04X}），请删除它")]
+        )
     try:
         loader = _PositionedLoader(text, file)
     except ReaderError as exc:
