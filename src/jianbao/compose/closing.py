@@ -5,6 +5,7 @@ whole to a new page."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from reportlab.platypus import Flowable
@@ -12,6 +13,7 @@ from reportlab.platypus import Flowable
 from ..layout import Layout
 from ..linebreak import Line, Measure
 from ..model import Closing
+from .flowables import must_break
 from .textset import Face, Fonts, advance, break_text, draw_line, resolve
 
 VisualLine = tuple[tuple[float, Line], ...]  # pieces (x offset, line) sharing one baseline
@@ -91,7 +93,38 @@ class ClosingBlock(Flowable):
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        return []  # moves whole to the next page
+        if not must_break(self):
+            return []  # moves whole to the next page
+        return self._break_rows(availHeight)  # taller than a page (a very long distribution list)
+
+    def _break_rows(self, avail: float) -> list[Flowable]:
+        """The rows that fit on this page, a text row broken between its lines, and the rest."""
+        d = self.layout.closing
+        head: list[_Row] = []
+        used = 0.0
+        for i, row in enumerate(self.rows):
+            height = self._row_height(row)
+            if used + height <= avail:
+                head.append(row)
+                used += height
+                continue
+            tail = list(self.rows[i:])
+            fit = int((avail - used - 2 * d.padding) // d.line_pitch)
+            if row.kind == "text" and fit >= 1:
+                head.append(_Row("text", row.lines[:fit]))
+                tail[0] = _Row("text", row.lines[fit:])
+            if not any(r.kind == "text" for r in head):
+                return []
+            return [self._part(head), self._part(tail)]
+        return []
+
+    def _part(self, rows: list[_Row]) -> ClosingBlock:
+        part = copy.copy(self)
+        part.__dict__.pop("_postponed", None)
+        part.rows = rows
+        part.content_height = sum(self._row_height(r) for r in rows)
+        part.overlong = True  # the rest starts a fresh page and breaks again if need be
+        return part
 
     def draw(self) -> None:
         d = self.layout.closing

@@ -38,6 +38,14 @@ class Bookmark:
     level: int
 
 
+def must_break(flowable: Flowable) -> bool:
+    """Whether ``flowable`` is taller than a whole page: ReportLab already moved it to a fresh page
+    once (``_postponed``) and it still does not fit, or it is the rest of such a block (``overlong``).
+    It then breaks where the page ends, even inside a title or between a heading and its text,
+    rather than stopping the build."""
+    return bool(getattr(flowable, "_postponed", False) or getattr(flowable, "overlong", False))
+
+
 class GridLines(Flowable):
     """Broken lines, one per grid slot (or ``line_pitch`` slots each), left-aligned or centred."""
 
@@ -75,25 +83,32 @@ class GridLines(Flowable):
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        if not self.splittable or self.line_pitch != 1.0:
+        forced = must_break(self)
+        if (not self.splittable or self.line_pitch != 1.0) and not forced:
             return []
         n = len(self.lines)
-        k = self.grid.slots(availHeight)
+        fit = math.floor(self.grid.slots(availHeight) / self.line_pitch + 1e-6)  # whole lines that fit
+        k = fit
         if k >= n:
             return [self]
         if n - k < MIN_LINES_AT_TOP:
             k = n - MIN_LINES_AT_TOP
-        if k < MIN_LINES_AT_FOOT:
-            return []
+        if k < MIN_LINES_AT_FOOT or self.line_pitch != 1.0 or not self.splittable:
+            if not forced or fit < 1:
+                return []
+            k = fit  # taller than a page: break where the page ends
         head = GridLines(
             self.lines[:k], self.faces, self.grid, space_before=0, bookmark=self.bookmark,
             decorations=[d for d in self.decorations if d[0] < k],
+            centred=self.centred, line_pitch=self.line_pitch,
         )
         head.spaceBefore = self.spaceBefore
         tail = GridLines(
             self.lines[k:], self.faces, self.grid,
             decorations=[(d[0] - k, *d[1:]) for d in self.decorations if d[0] >= k],
+            centred=self.centred, line_pitch=self.line_pitch, splittable=self.splittable,
         )
+        tail.overlong = forced
         tail.spaceAfter = self.spaceAfter
         return [head, tail]
 
@@ -169,13 +184,27 @@ class KeepWithNext(Flowable):
             _, h = f.wrap(availWidth, availHeight)
             heads_h += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0)
         if self.body is None:
-            return []
+            return self._break_up(availWidth, availHeight)
         rest = availHeight - heads_h - self.body.getSpaceBefore()
         parts = self.body.split(availWidth, rest)
         if len(parts) != 2:
-            return []
+            return self._break_up(availWidth, availHeight)
         first = KeepWithNext(self.heads, parts[0])  # type: ignore[arg-type]
         return [first, parts[1]]
+
+    def _break_up(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Heads taller than a page cannot stay with their text: each part flows on its own, the
+        first one broken where the page ends if even it is too tall."""
+        if not must_break(self):
+            return []
+        parts = self._parts()
+        first = parts[0]
+        _, height = first.wrap(availWidth, availHeight)
+        if height <= availHeight + 1e-6:
+            return parts
+        first.overlong = True
+        pieces = first.split(availWidth, availHeight)
+        return [*pieces, *parts[1:]] if pieces else []
 
     def draw(self) -> None:
         y = self.height
