@@ -4,13 +4,18 @@
     make-issue path/to/2018-06.yaml     that file → out/2018-06.pdf
     make-issue --check 2018-06          validate only, write nothing
     make-issue --fonts [2018-06]        which font file serves each role (and covers the issue)
+    make-issue --all | 2018 | 2018-05 2018-06 [-j N] [--force]
+                                        many issues in parallel, only what changed (out/manifest.json),
+                                        with out/index.json, index.html, index.csv
+    make-issue --volume 2018            the year's issues bound into out/2018-volume.pdf
 
-Exit status: 0 success, 2 invalid input or usage, 1 internal failure.
+Exit status: 0 success, 2 invalid input or usage, 1 internal failure (batch: any issue failed).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import traceback
@@ -18,6 +23,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UsageError, UserError, display_path
+from .selection import YEAR, check_argument
 
 ISSUE_ID = re.compile(r"^\d{4}-\d{2,3}$")
 
@@ -36,10 +42,16 @@ def _parser() -> argparse.ArgumentParser:
         " Build a print-ready A4 PDF of one bulletin issue from its YAML source.",
         epilog="示例：make-issue 2018-06    make-issue content/2018-06.yaml --out /tmp/pdf",
     )
-    p.add_argument("issue", nargs="?", help="期号 ID（如 2018-06，对应 content/2018-06.yaml）或 YAML 文件路径")
+    p.add_argument("issues", nargs="*", metavar="issue",
+                   help="期号 ID（如 2018-06，对应 content/2018-06.yaml）或 YAML 文件路径；"
+                   "可以给出多个，或给出年份（如 2018）生成该年各期")
     p.add_argument("--out", metavar="DIR", default=None, help="输出目录（默认：项目的 out/）")
     p.add_argument("--check", action="store_true", help="只校验源文件和字体，不生成 PDF")
     p.add_argument("--fonts", action="store_true", help="列出每个字体角色使用的字体文件及其对本期字符的覆盖")
+    p.add_argument("--all", action="store_true", help="生成 content/ 中的每一期（只重新生成有改动的）")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", default=None, help="同时运行的进程数（默认：CPU 核数）")
+    p.add_argument("--force", action="store_true", help="不论有无改动，全部重新生成")
+    p.add_argument("--volume", metavar="YEAR", default=None, help="把该年各期合订成一个 PDF（合订本）")
     p.add_argument("--root", metavar="DIR", default=None, help="项目目录（默认自动查找含 layouts/ 的目录）")
     p.add_argument("--debug", action="store_true", help="出错时显示 Python 调用栈")
     p.add_argument("--version", action="version", version=f"make-issue (jianbao) {__version__}")
@@ -71,6 +83,11 @@ def resolve_source(arg: str, root: Path) -> Path:
 
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    batch_mode = bool(args.all or args.volume or args.force or args.jobs is not None or len(args.issues) > 1
+                      or any(YEAR.match(a) for a in args.issues))
+    args.issue = args.issues[0] if len(args.issues) == 1 else None
+    if batch_mode:
+        return _run_batch(args)
     from .pipeline import Project, build, prepare
 
     try:
@@ -113,6 +130,56 @@ def run(argv: list[str]) -> int:
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("make-issue：已中断，未写入任何文件\n")
+        return 130
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    """Several issues, a year, --all or --volume: see jianbao.batch."""
+    try:
+        if args.check or args.fonts:
+            raise UsageError("--check 和 --fonts 一次只能用于一期，不能与多期、年份、--all、--volume、-j、--force 同用")
+        if args.jobs is not None and args.jobs < 1:
+            raise UsageError(f"-j 应为不小于 1 的整数，现为 {args.jobs}")
+        if args.volume is not None and (not YEAR.match(args.volume) or args.issues or args.all):
+            raise UsageError(f"--volume 后应只给出一个年份（如 --volume 2018），现为“{args.volume}”"
+                             + ("，且不能再给出期号或 --all" if args.issues or args.all else ""))
+        if not (args.issues or args.all or args.volume):
+            raise UsageError("请给出期号 ID、年份或 --all；make-issue --help 查看用法")
+        from .batch import run as run_batch
+        from .progress import summary
+        from .selection import select
+
+        for arg in args.issues:  # refuse a bad argument before looking for the project
+            check_argument(arg)
+        root = Path(args.root) if args.root else find_root(Path.cwd())
+        out_dir = Path(args.out) if args.out else root / "out"
+        wanted = [args.volume] if args.volume else args.issues
+        selected = select(wanted, all_issues=args.all, content=root / "content")
+        report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force)
+        out, err = summary(report)
+        try:
+            sys.stdout.write(out)
+            sys.stdout.flush()
+        except BrokenPipeError:  # make-issue --all | head: the reader is gone, the work is done
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stderr.write(err)
+        if report.exit_status or not args.volume:
+            if args.volume and report.failed:
+                sys.stderr.write(f"合订本未生成：{args.volume} 年有 {len(report.failed)} 期未能生成\n")
+            return report.exit_status
+        from .volume import make_volume
+
+        result = make_volume(args.volume, [s.id for s in selected], root=root, out_dir=out_dir)
+        print(f"{display_path(result.path)}  合订本 {result.issues} 期  {result.pages} 页  "
+              f"{result.size / 1024:.0f} KB  {result.seconds:.2f} s")
+        return 0
+    except UserError as exc:
+        if args.debug:
+            traceback.print_exc()
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("make-issue：已中断\n")
         return 130
 
 

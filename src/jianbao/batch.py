@@ -1,0 +1,271 @@
+"""Building many issues at once: decide what is out of date, build it in parallel, keep the record.
+
+1. **Plan.** For each selected issue the source is hashed and compared, with its layout, fonts and
+   the program, against out/manifest.json (:mod:`.fingerprint`, :mod:`.manifest`). Only what changed
+   is built, unless ``force``. No ReportLab, no font files are read for this.
+2. **Build** in worker processes (:mod:`.worker`), largest sources first. A failure is recorded and
+   the others go on; a worker that dies takes only its own issue with it.
+3. **Record.** The manifest is saved as results arrive (at most every second) and at the end; the
+   distribution record (:mod:`.record`) is rewritten from it.
+
+Ctrl-C (or SIGTERM) stops the workers; a build in progress is unwound and removes its temporary file,
+finished PDFs are kept, and the manifest is saved describing exactly the PDFs in out/.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as connection_wait
+from pathlib import Path
+from typing import TextIO
+
+from .errors import OutputError, UsageError, display_path
+from .fingerprint import Fingerprints, Inputs, bytes_digest, changed
+from .manifest import Entry, Manifest
+from .progress import Progress
+from .selection import Selected
+from .worker import Job, Outcome, build_job, init_worker
+
+SAVE_EVERY_SECONDS = 1.0
+CRASHED = "生成这一期的进程意外退出（可能是内存不足或程序缺陷），未生成 PDF"
+
+
+@dataclass(frozen=True)
+class Task:
+    job: Job
+    reason: str  # why it is built: 尚未生成, 源文件有改动, --force …
+    source_digest: str
+    size: int
+
+
+@dataclass
+class Report:
+    selected: int
+    workers: int
+    built: list[Outcome] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_built: list[str] = field(default_factory=list)  # left undone by an interruption
+    reasons: dict[str, str] = field(default_factory=dict)  # id → why it was (to be) built
+    interrupted: bool = False
+    seconds: float = 0.0
+    record: list[Path] = field(default_factory=list)  # distribution record files written
+
+    @property
+    def exit_status(self) -> int:
+        if self.interrupted:
+            return 130
+        return 1 if self.failed else 0
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def plan(selected: list[Selected], manifest: Manifest, prints: Fingerprints, *, out_dir: Path, root: Path,
+         force: bool) -> tuple[list[Task], list[str]]:
+    """(what to build and why, the IDs that are unchanged)."""
+    tasks: list[Task] = []
+    unchanged: list[str] = []
+    for item in selected:
+        try:
+            data = item.source.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{display_path(item.source)}：无法读取源文件（{exc.strerror or exc}）") from exc
+        digest = bytes_digest(data)
+        entry = manifest.current(item.id)
+        if force:
+            reason: str | None = "按 --force 重新生成"
+        elif entry is None:
+            reason = "PDF 不存在或已被替换" if item.id in manifest.entries else "尚未生成"
+        else:
+            reason = changed(entry.inputs, prints.inputs(digest, entry.meta.layout))
+        if reason is None:
+            unchanged.append(item.id)
+        else:
+            tasks.append(Task(Job(item.id, item.source, out_dir, root), reason, digest, len(data)))
+    return tasks, unchanged
+
+
+def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None = None, force: bool = False,
+        stream: TextIO | None = None, tty: bool | None = None,
+        build: Callable[[Job], Outcome] = build_job) -> Report:
+    """Build what is out of date among ``selected`` into ``out_dir``; see the module docstring."""
+    started = time.perf_counter()
+    stream = stream if stream is not None else sys.stdout
+    tty = stream.isatty() if tty is None else tty
+    _prepare_out_dir(out_dir)
+    manifest = Manifest.load(out_dir)
+    manifest.prune()
+    prints = Fingerprints(root)
+    tasks, unchanged = plan(selected, manifest, prints, out_dir=out_dir, root=root, force=force)
+    workers = max(1, min(jobs or default_jobs(), len(tasks)))
+    report = Report(len(selected), workers if tasks else 0, unchanged=unchanged,
+                    reasons={t.job.id: t.reason for t in tasks})
+    progress = Progress(len(tasks), stream, tty=tty)
+    if unchanged:
+        progress.note(f"未变：{len(unchanged)} 期，无需重新生成")
+    if tasks:
+        progress.note(f"生成：{len(tasks)} 期，{workers} 个进程")
+        prints.snapshot()  # inputs as they are before any build starts
+        by_id = {t.job.id: t for t in tasks}
+        saver = _Saver(manifest)
+
+        def record(outcome: Outcome) -> None:
+            progress.done(outcome)
+            if outcome.pdf is None or outcome.meta is None:
+                report.failed.append(outcome)
+                return
+            report.built.append(outcome)
+            task = by_id[outcome.id]
+            inputs: Inputs = prints.inputs(task.source_digest, outcome.meta.layout)
+            manifest.entries[outcome.id] = Entry(
+                outcome.id, display_path(task.job.source), inputs, outcome.pdf, outcome.meta)
+            saver.maybe_save()
+
+        progress.start()
+        order = sorted(tasks, key=lambda t: (-t.size, t.job.id))  # longest first: the workers finish together
+        try:
+            with _interrupt_on_sigterm():
+                _execute([t.job for t in order], workers, build, record)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        finally:
+            progress.close()
+            done = {o.id for o in report.built} | {o.id for o in report.failed}
+            report.not_built = [t.job.id for t in order if t.job.id not in done]
+            manifest.prune()  # a PDF renamed into place just before the stop is not vouched for
+            manifest.save()
+    else:
+        manifest.save()
+    from .record import write_record
+
+    report.record = write_record(manifest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _prepare_out_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{display_path(out_dir)}：无法创建输出目录（{exc.strerror}）") from exc
+    if not out_dir.is_dir():
+        raise OutputError(f"{display_path(out_dir)}：输出路径不是目录")
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError(f"{display_path(out_dir)}：没有写入权限，无法在输出目录中写文件")
+
+
+class _Saver:
+    """Saves the manifest as results arrive, at most once per SAVE_EVERY_SECONDS."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.manifest = manifest
+        self.saved_at = time.perf_counter()
+
+    def maybe_save(self) -> None:
+        now = time.perf_counter()
+        if now - self.saved_at >= SAVE_EVERY_SECONDS:
+            self.manifest.save()
+            self.saved_at = now
+
+
+@contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """SIGTERM (a shutdown, a CI timeout) ends the run like Ctrl-C: cleanly."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --- running the workers ---------------------------------------------------------------------------
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _child(build: Callable[[Job], Outcome], job: Job, conn: Connection) -> None:
+    init_worker()
+    outcome = build(job)
+    conn.send(outcome)
+    conn.close()
+
+
+def _execute(jobs: list[Job], workers: int, build: Callable[[Job], Outcome],
+             record: Callable[[Outcome], None]) -> None:
+    """Run every job in a process of its own, at most ``workers`` at a time.
+
+    A fresh process per issue: nothing one build leaves behind in memory (ReportLab's font registry,
+    caches) can change another issue's PDF, and a process that dies (out of memory, a crash in a
+    library) is known to be that issue's. With 'fork' the process starts with the program already
+    loaded, so this costs a few milliseconds per issue.
+    """
+    ctx = _context()
+    if ctx.get_start_method() == "fork":  # load the program once here: every worker inherits it
+        for module in ("jianbao.pipeline", "jianbao.compose"):
+            importlib.import_module(module)
+    queue = deque(jobs)
+    running: dict[Connection, tuple[multiprocessing.process.BaseProcess, Job]] = {}
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                job = queue.popleft()
+                receive, send = ctx.Pipe(duplex=False)
+                process = ctx.Process(target=_child, args=(build, job, send), name=f"make-issue {job.id}",
+                                      daemon=True)
+                process.start()
+                send.close()
+                running[receive] = (process, job)
+            for ready in connection_wait(list(running)):
+                conn = ready if isinstance(ready, Connection) else None
+                assert conn is not None
+                process, job = running.pop(conn)
+                try:
+                    outcome = conn.recv()
+                except (EOFError, OSError):
+                    process.join()
+                    outcome = Outcome(job.id, error=f"{CRASHED}（退出状态 {process.exitcode}）", internal=True)
+                conn.close()
+                process.join()
+                record(outcome)
+    except BaseException:
+        _stop(running)
+        raise
+
+
+def _stop(running: dict[Connection, tuple[multiprocessing.process.BaseProcess, Job]]) -> None:
+    """Stop the builds in progress: each unwinds (removing its temporary file) and exits."""
+    for process, _ in running.values():
+        if process.is_alive():
+            process.terminate()
+    for conn, (process, _) in running.items():
+        process.join(timeout=30)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        conn.close()

@@ -1,0 +1,197 @@
+"""Cheap identities of everything a PDF is made from, so a batch run can tell "unchanged" quickly.
+
+An issue's PDF depends on four inputs, each reduced to a SHA-256 hex digest:
+
+* ``source``  the bytes of its YAML file;
+* ``layout``  the bytes of the layout file it names (``layouts/<name>.yaml``);
+* ``fonts``   for every font role that layout uses, the face that serves it (file, face index and the
+  file's content hash), plus fonts/fonts.yaml and the list of files in the project's fonts/ folder;
+* ``program`` the jianbao version, a hash of the code that makes PDFs, and the versions of the
+  libraries it uses (ReportLab, fontTools, PyYAML).
+
+Nothing here imports ReportLab or reads glyphs: fonts are identified through the font library's
+resolution (fontconfig and the font names) and the font cache's remembered file hashes, so a no-op run
+over hundreds of issues costs milliseconds per issue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .errors import UserError
+
+# Modules that never change a PDF's bytes: editing them must not force a rebuild of the archive.
+_NOT_IN_OUTPUT = frozenset({
+    "__main__.py", "cli.py", "batch.py", "worker.py", "selection.py", "progress.py", "manifest.py",
+    "fingerprint.py", "record.py", "volume.py", "volume_pages.py",
+})
+_LIBRARIES = ("reportlab", "fonttools", "PyYAML")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The digests of one issue's inputs; ``None`` where an input could not be identified (a missing
+    layout, a role without a font): such an issue is always rebuilt, and the build reports why."""
+
+    source: str
+    layout: str | None
+    fonts: str | None
+    program: str
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"source": self.source, "layout": self.layout, "fonts": self.fonts, "program": self.program}
+
+    @classmethod
+    def from_json(cls, data: object) -> Inputs | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(str(data["source"]), data.get("layout"), data.get("fonts"), str(data["program"]))
+        except KeyError:
+            return None
+
+
+# What changed, in the words the summary uses (first difference wins).
+CHANGES = (
+    ("source", "源文件有改动"),
+    ("layout", "版式文件有改动"),
+    ("fonts", "所用字体有变化"),
+    ("program", "程序已更新"),
+)
+
+
+def changed(old: Inputs, new: Inputs) -> str | None:
+    """Why a PDF made from ``old`` is out of date for ``new``; None when it is current."""
+    for name, why in CHANGES:
+        value = getattr(new, name)
+        if value is None:
+            return f"{why}（无法确认）"
+        if getattr(old, name) != value:
+            return why
+    return None
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def program_digest() -> str:
+    """The version, the code that makes PDFs, and the libraries' versions."""
+    h = hashlib.sha256(f"jianbao {__version__}\n".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel in _NOT_IN_OUTPUT:
+            continue
+        h.update(f"{rel}\n".encode())
+        h.update(path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name} {version}\n".encode())
+    return h.hexdigest()
+
+
+class Fingerprints:
+    """Digests of a project's layouts, fonts and program, each computed once per run on first use."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._program: str | None = None
+        self._layouts: dict[str, tuple[str | None, frozenset[str] | None]] = {}
+        self._fonts: dict[frozenset[str], str | None] = {}
+        self._library = None  # jianbao.fonts.FontLibrary, made on first use
+        self._font_base: str | None = None
+
+    @property
+    def program(self) -> str:
+        if self._program is None:
+            self._program = program_digest()
+        return self._program
+
+    def snapshot(self) -> None:
+        """Identify the program and every layout in layouts/ (with its fonts) now, before builds start:
+        an input that changes during the run then makes its issues rebuild next time, never the reverse."""
+        layouts = self.root / "layouts"
+        names = sorted(p.stem for p in layouts.glob("*.yaml")) if layouts.is_dir() else []
+        for name in names:
+            _, roles = self._layout(name)
+            if roles is not None:
+                self._fonts_for(roles)
+        _ = self.program
+
+    def inputs(self, source_digest: str, layout: str) -> Inputs:
+        layout_digest, roles = self._layout(layout)
+        fonts = self._fonts_for(roles) if roles is not None else None
+        return Inputs(source_digest, layout_digest, fonts, self.program)
+
+    # --- layouts ---------------------------------------------------------------------------------
+
+    def _layout(self, name: str) -> tuple[str | None, frozenset[str] | None]:
+        if name not in self._layouts:
+            from .layout_file import layout_path, load_layout
+
+            path = layout_path(self.root / "layouts", name)
+            try:
+                digest = file_digest(path)
+                roles = frozenset(load_layout(path).roles())
+            except (OSError, UserError):
+                digest, roles = None, None
+            self._layouts[name] = (digest, roles)
+        return self._layouts[name]
+
+    # --- fonts -----------------------------------------------------------------------------------
+
+    def _fonts_for(self, roles: frozenset[str]) -> str | None:
+        if roles not in self._fonts:
+            self._fonts[roles] = self._compute_fonts(roles)
+        return self._fonts[roles]
+
+    def _compute_fonts(self, roles: frozenset[str]) -> str | None:
+        from .fonts import FontLibrary
+
+        fonts_dir = self.root / "fonts"
+        try:
+            if self._library is None:
+                self._library = FontLibrary(fonts_dir / "fonts.yaml", fonts_dir)
+                self._font_base = self._folder_digest(fonts_dir)
+            library = self._library
+            h = hashlib.sha256(str(self._font_base).encode())
+            for role in sorted(roles):
+                face = library.face(role)
+                digest = library.cache.file_digest(face.path)
+                h.update(f"\n{role}\t{face.path}\t{face.index}\t{face.outlines}\t{digest}".encode())
+            return h.hexdigest()
+        except (OSError, UserError):
+            return None
+
+    @staticmethod
+    def _folder_digest(fonts_dir: Path) -> str:
+        """fonts/fonts.yaml and the names, sizes and times of the files in fonts/ (not their bytes)."""
+        h = hashlib.sha256()
+        try:
+            h.update(file_digest(fonts_dir / "fonts.yaml").encode())
+        except OSError:
+            h.update(b"no fonts.yaml")
+        for dirpath, dirs, files in os.walk(fonts_dir):
+            dirs.sort()
+            for name in sorted(files):
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                rel = os.path.relpath(os.path.join(dirpath, name), fonts_dir)
+                h.update(f"\n{rel}\t{st.st_size}\t{st.st_mtime_ns}".encode("utf-8", "surrogateescape"))
+        return h.hexdigest()

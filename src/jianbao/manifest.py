@@ -1,0 +1,160 @@
+"""out/manifest.json: what each PDF in out/ was made from, and what it is.
+
+One entry per issue: the digests of its inputs (:class:`~jianbao.fingerprint.Inputs`), the PDF file as
+it was written (size, modification time, SHA-256, pages) and the issue's particulars for the
+distribution record (title, date, edition, article titles). An entry is trusted only while the PDF on
+disk still has the recorded size and modification time (:meth:`Manifest.current`), so the manifest
+never vouches for a file it did not see being written.
+
+The file is replaced atomically (temporary file + rename): an interrupted run leaves either the old
+or the new manifest, never a mixture. A missing or unreadable manifest only means every issue is
+built again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .fingerprint import Inputs
+
+FILE_NAME = "manifest.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class PdfFile:
+    name: str  # file name in the output folder: 2018-06.pdf
+    size: int
+    mtime_ns: int
+    sha256: str
+    pages: int
+
+
+@dataclass(frozen=True)
+class IssueMeta:
+    """The particulars of an issue as printed, for the distribution record and the yearly volume."""
+
+    title: str  # 工商联信息 2018年第6期（专刊）: the PDF's title
+    series: str
+    year: int
+    number: int
+    number_label: str  # 2018年第6期
+    edition: str | None
+    cumulative: int | None
+    date: str  # ISO: 2018-04-13
+    date_label: str  # 2018年4月13日
+    units: tuple[str, ...]
+    layout: str
+    articles: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, data: dict) -> IssueMeta:
+        return cls(**{**data, "units": tuple(data["units"]), "articles": tuple(data["articles"])})
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    source: str  # the source path as shown to the user
+    inputs: Inputs
+    pdf: PdfFile
+    meta: IssueMeta
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source,
+            "inputs": self.inputs.to_json(),
+            "pdf": asdict(self.pdf),
+            "issue": asdict(self.meta),
+        }
+
+    @classmethod
+    def from_json(cls, issue_id: str, data: object) -> Entry | None:
+        try:
+            assert isinstance(data, dict)
+            inputs = Inputs.from_json(data["inputs"])
+            if inputs is None:
+                return None
+            pdf, meta = PdfFile(**data["pdf"]), IssueMeta.from_json(data["issue"])
+            return cls(issue_id, str(data["source"]), inputs, pdf, meta)
+        except (AssertionError, KeyError, TypeError):
+            return None
+
+
+class Manifest:
+    def __init__(self, out_dir: Path, entries: dict[str, Entry] | None = None) -> None:
+        self.out_dir = out_dir
+        self.entries: dict[str, Entry] = dict(entries or {})
+
+    @property
+    def path(self) -> Path:
+        return self.out_dir / FILE_NAME
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest:
+        """The manifest in ``out_dir``; empty when there is none or it cannot be read."""
+        try:
+            data = json.loads((out_dir / FILE_NAME).read_bytes())
+        except (OSError, ValueError):
+            return cls(out_dir)
+        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("issues"), dict):
+            return cls(out_dir)
+        entries = {}
+        for issue_id, raw in data["issues"].items():
+            entry = Entry.from_json(str(issue_id), raw)
+            if entry is not None:
+                entries[entry.id] = entry
+        return cls(out_dir, entries)
+
+    def current(self, issue_id: str) -> Entry | None:
+        """The entry for ``issue_id`` if its PDF is still exactly the file that was recorded."""
+        entry = self.entries.get(issue_id)
+        if entry is None:
+            return None
+        try:
+            st = os.stat(self.out_dir / entry.pdf.name)
+        except OSError:
+            return None
+        if st.st_size != entry.pdf.size or st.st_mtime_ns != entry.pdf.mtime_ns:
+            return None
+        return entry
+
+    def prune(self) -> None:
+        """Forget entries whose PDF is gone or was replaced by something this manifest did not record."""
+        self.entries = {k: e for k, e in self.entries.items() if self.current(k) is not None}
+
+    def to_json(self) -> dict:
+        return {"format": FORMAT, "issues": {k: self.entries[k].to_json() for k in sorted(self.entries)}}
+
+    def save(self) -> bool:
+        """Atomically replace out/manifest.json, unless it already says exactly this; True if written."""
+        return write_if_changed(self.path, json.dumps(self.to_json(), ensure_ascii=False, indent=1).encode() + b"\n")
+
+
+def write_if_changed(target: Path, data: bytes) -> bool:
+    try:
+        if target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(target, data)
+    return True
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``target`` and rename it over ``target``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

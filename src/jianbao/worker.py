@@ -1,0 +1,92 @@
+"""What one worker process of a batch run does: build one issue and report the outcome.
+
+Each job is one call of :func:`jianbao.pipeline.build` (atomic: a temporary file renamed at the end).
+Whatever happens, the worker returns an :class:`Outcome`: a user error becomes its Chinese message, an
+internal fault its traceback, so one broken issue never stops the others.
+
+Workers ignore Ctrl-C: the main process decides what to do. When it stops them (SIGTERM), the build in
+progress is unwound like any other error, so its temporary file is removed and no half-written PDF is
+left in out/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UserError
+from .manifest import IssueMeta, PdfFile
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    source: Path
+    out_dir: Path
+    root: Path
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    pdf: PdfFile | None = None  # set when the PDF was written
+    meta: IssueMeta | None = None
+    error: str | None = None  # the reason it failed, as the user should read it
+    internal: bool = False  # the failure is a fault of the program (error holds a traceback)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.pdf is not None
+
+
+def init_worker() -> None:
+    """Run in each worker process before its first job."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def build_job(job: Job) -> Outcome:
+    """Build one issue; never raises for a problem of the issue itself."""
+    from .pipeline import Project, build
+
+    started = time.perf_counter()
+    try:
+        result = build(job.source, job.out_dir, Project(job.root))
+        with open(result.path, "rb") as f:
+            st = os.fstat(f.fileno())  # size and time of the very bytes that are hashed
+            sha = hashlib.file_digest(f, "sha256").hexdigest()
+        assert result.issue is not None
+        pdf = PdfFile(result.path.name, st.st_size, st.st_mtime_ns, sha, result.pages)
+        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue), seconds=time.perf_counter() - started)
+    except UserError as exc:
+        return Outcome(job.id, error=str(exc), seconds=time.perf_counter() - started)
+    except Exception:
+        return Outcome(job.id, error=traceback.format_exc().rstrip(), internal=True,
+                       seconds=time.perf_counter() - started)
+
+
+def _meta(issue) -> IssueMeta:  # type: ignore[no-untyped-def]  (jianbao.model.Issue)
+    return IssueMeta(
+        title=issue.document_title,
+        series=issue.series_title,
+        year=issue.year,
+        number=issue.number,
+        number_label=issue.number_label,
+        edition=issue.edition,
+        cumulative=issue.cumulative,
+        date=issue.date.isoformat(),
+        date_label=issue.date_label,
+        units=tuple(issue.units),
+        layout=issue.layout,
+        articles=tuple(a.title for a in issue.articles),
+    )
