@@ -1,0 +1,101 @@
+"""The yearly volume (合订本): a year's issues bound into one PDF with cover, contents and bookmarks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import make_issue
+from pdftext import page_texts
+from test_batch import variant
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def volume(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """out/2018-volume.pdf of a project holding 2018-06, 2018-07 and 2019-01."""
+    import shutil
+
+    from conftest import ROOT
+
+    project = tmp_path_factory.mktemp("volume")
+    for name in ("content", "layouts"):
+        shutil.copytree(ROOT / name, project / name)
+    (project / "fonts").mkdir()
+    shutil.copy(ROOT / "fonts" / "fonts.yaml", project / "fonts" / "fonts.yaml")
+    variant(project, 2018, 7)
+    variant(project, 2019, 1)
+    result = make_issue("--volume", "2018", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"out/2018-volume\.pdf\s+合订本 2 期\s+\d+ 页", result.stdout), result.stdout
+    return project / "out" / "2018-volume.pdf"
+
+
+def outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """(title, page index, [(child title, page index)]) for each top-level bookmark."""
+    out: list[tuple[str, int, list[tuple[str, int]]]] = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            out[-1][2].extend((c.title, reader.get_destination_page_number(c)) for c in item)
+        else:
+            out.append((item.title, reader.get_destination_page_number(item), []))
+    return out
+
+
+def test_the_volume_holds_the_years_issues_each_starting_on_a_right_hand_page(volume: Path) -> None:
+    out = volume.parent
+    reader = PdfReader(volume)
+    issues = [PdfReader(out / f"2018-{n}.pdf") for n in ("06", "07")]
+    counts = [len(r.pages) for r in issues]
+    marks = outline(reader)
+    starts = [page for title, page, _ in marks if title.startswith("工商联信息")]
+    assert len(starts) == 2 and all(s % 2 == 0 for s in starts)  # index 0, 2, 4 …: right-hand pages
+    front = starts[0]
+    assert front % 2 == 0 and front >= 4  # cover, its blank back, contents
+    assert len(reader.pages) == front + sum(c + c % 2 for c in counts)
+    assert reader.page_labels[front] == "1" and reader.page_labels[0] == "i"
+    assert "2019" not in "".join(page_texts(volume)[:front])
+
+
+def test_bookmarks_lead_to_every_issue_and_article(volume: Path) -> None:
+    reader = PdfReader(volume)
+    texts = page_texts(volume)
+    marks = outline(reader)
+    assert [m[0] for m in marks] == ["封面", "目录", "工商联信息 2018年第6期（专刊）", "工商联信息 2018年第7期（专刊）"]
+    for _title, start, articles in marks[2:]:
+        assert articles[0][0] == "市委常委会专题听取市工商联工作情况汇报" and len(articles) == 3
+        assert articles[0][1] == start
+        for article, page in articles:
+            assert squash(article) in squash(texts[page]), article
+
+
+def test_the_contents_list_every_issue_and_article_with_its_page(volume: Path) -> None:
+    reader = PdfReader(volume)
+    texts = page_texts(volume)
+    marks = outline(reader)
+    front = marks[2][1]
+    contents = squash("".join(texts[2:front]))
+    assert contents.startswith("目录")
+    for _title, _start, articles in marks[2:]:
+        for article, page in articles:
+            number = reader.page_labels[page]
+            assert squash(article) + number in contents, (article, number)
+    assert "2018年第6期（专刊）2018年4月13日1" in contents
+    # the same numbers are printed on the pages: 合订本第N页 at the top of each issue page
+    for index in range(front, len(texts)):
+        if texts[index].strip():
+            assert f"合订本第{reader.page_labels[index]}页" in squash(texts[index])
+
+
+def test_no_volume_when_an_issue_of_the_year_fails(project_copy: Path) -> None:
+    variant(project_copy, 2018, 7, broken=True)
+    result = make_issue("--volume", "2018", cwd=project_copy)
+    assert result.returncode == 1
+    assert "合订本未生成" in result.stderr and "2018-07" in result.stderr
+    assert not (project_copy / "out" / "2018-volume.pdf").exists()
