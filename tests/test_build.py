@@ -169,6 +169,11 @@ def test_shared_checker_finds_no_failure(built_pdf: Path) -> None:
     status = {c["id"]: (c["status"], c["detail"]) for c in report["checks"]}
     failed = {k: status[k] for k in MUST_PASS if status[k][0] not in ("PASS", "WARN")}
     assert not failed, failed
+    # page make-up (issue 3): full pages, no widows/orphans/stranded headings, no lone last characters,
+    # no mid-line mark squeezed
+    strict = ["lines.short_pages", "lines.page_breaks", "lines.single_char_last", "punct.midline_squeezed", "kinsoku"]
+    not_passed = {k: status[k] for k in strict if status[k][0] != "PASS"}
+    assert not not_passed, not_passed
 
 
 def test_bold_lead_is_synthesised_when_the_face_has_no_bold(project_copy: Path) -> None:

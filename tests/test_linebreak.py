@@ -31,6 +31,7 @@ from jianbao.linebreak import (
     balance_lines,
     break_paragraph,
     is_cjk,
+    paragraph_variants,
 )
 
 CELL = 442.2 / 28
@@ -560,3 +561,26 @@ def test_hanging_is_off_by_default_and_hangs_only_when_asked() -> None:
     assert hung[1].text == "二" * 28 + "，"
     assert hung[1].glyphs[-1].x == pytest.approx(442.2)  # the comma sits past the measure
     assert all(g.x == pytest.approx(k * BODY_CELL) for k, g in enumerate(hung[1].glyphs[:-1]))
+
+
+def test_variants_give_one_line_more_or_fewer_with_few_lines_changed() -> None:
+    m = Measure(width=442.2, cell=BODY_CELL, first_indent=2 * BODY_CELL)
+    nearly_full = [Item(ch, 8.0) for ch in "一" * 26 + "二" * 28 + "三" * 27 + "。"]
+    natural = break_paragraph(nearly_full, m)
+    variants = paragraph_variants(nearly_full, m)
+    assert len(natural) == 3
+    longer = variants[1]
+    assert len(longer.lines) == 4 and longer.changed == 1
+    assert "".join(line.text for line in longer.lines) == "".join(line.text for line in natural)
+    assert all(line.width == pytest.approx(442.2) for line in longer.lines[:-1])
+    assert len(longer.lines[-1].text) >= 2
+    paired = "一" * 26 + "二" * 20 + "“二”、“二”、" + "三" * 20 + "“三”、“三”、四五"
+    for text in (paired, "一" * 26 + "二" * 28 + "三" * 28 + "四。"):
+        base = [Item(ch, 8.0) for ch in text]
+        count = len(break_paragraph(base, m))
+        for delta, variant in paragraph_variants(base, m).items():  # whatever exists keeps every rule
+            assert len(variant.lines) == count + delta
+            assert "".join(line.text for line in variant.lines) == text
+            assert all(line.width == pytest.approx(442.2) for line in variant.lines[:-1])
+            assert variant.lines[-1].width <= 442.2 + 1e-6
+    assert 1 not in paragraph_variants([Item(ch, 8.0) for ch in "一" * 26 + "二" * 5 + "。"], m)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from .. import __version__
 from ..layout import Layout
 from ..model import Issue
+from .closing import ClosingBlock
+from .flowables import GridLines, KeepWithNext
 from .story import StoryBuilder
 from .textset import EM_ASCENT, Fonts, resolve, tracked_width
 
@@ -21,11 +24,56 @@ class ComposeResult:
     pages: int
 
 
+class PageFill:
+    """How full each page came out, and which whole paragraphs on it could take one line more."""
+
+    def __init__(self, lines_per_page: int) -> None:
+        self.lines_per_page = lines_per_page
+        self.used: dict[int, int] = {}  # page → grid lines used
+        self.longer: dict[int, dict[str, int]] = {}  # page → {paragraph key: lines its +1 variant changes}
+        self.closing_page: int | None = None
+
+    def record(self, page: int, used: int, flowable: Flowable) -> None:
+        self.used[page] = used
+        if isinstance(flowable, ClosingBlock):
+            self.closing_page = page
+            return
+        if isinstance(flowable, KeepWithNext):
+            title = flowable.heads[0]
+            if isinstance(title, GridLines) and title.key and title.pin == 0 and used > title.slots + 1:
+                # one more blank line above a title that is not at a page top: costs no grid line
+                self.longer.setdefault(page, {})[title.key] = 0
+            body = flowable.body
+        else:
+            body = flowable
+        if isinstance(body, GridLines) and body.key is not None and body.pin == 0:
+            variant = body.variant(1)
+            if variant is not None and body.lines == body.natural:
+                self.longer.setdefault(page, {})[body.key] = variant.changed
+
+    def short_pages(self) -> list[tuple[int, int]]:
+        """(page, missing lines) for pages but the last that end short, except the one before a closing
+        block that moved whole to a page of its own."""
+        last = max(self.used, default=0)
+        out = []
+        for page in range(1, last):
+            if page + 1 == self.closing_page and self.used.get(page + 1, 0) == 0:
+                continue
+            missing = self.lines_per_page - self.used.get(page, 0)
+            if missing > 0:
+                out.append((page, missing))
+        return out
+
+    def score(self) -> tuple[int, int]:
+        short = self.short_pages()
+        return (len(short), -short[0][0] if short else 0)
+
+
 class _Document(BaseDocTemplate):
-    def __init__(self, path: Path, issue: Issue, layout: Layout, fonts: Fonts) -> None:
+    def __init__(self, target: io.BytesIO, issue: Issue, layout: Layout, fonts: Fonts) -> None:
         page = layout.page
         super().__init__(
-            str(path),
+            target,
             pagesize=(page.width, page.height),
             leftMargin=page.margin_left,
             rightMargin=page.width - page.margin_left - page.block_width,
@@ -47,11 +95,17 @@ class _Document(BaseDocTemplate):
         self.issue = issue
         self.layout = layout
         self.fonts = fonts
+        self.fill = PageFill(page.lines_per_page)
         frame = Frame(
             page.margin_left, page.block_bottom, page.block_width, page.block_height + 0.01,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="block",
         )
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        frame = self.frame
+        used = round((frame._y2 - frame._y) / self.layout.page.pitch)
+        self.fill.record(self.page, used, flowable)
 
     def _decorate(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         if canv.getPageNumber() == 1:
@@ -75,8 +129,59 @@ class _Document(BaseDocTemplate):
         canv.drawString(x, baseline, text)
 
 
+MAKEUP_PASSES = 6  # at most this many extra builds to fill short pages
+
+
 def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> ComposeResult:
-    """Lay out ``issue`` with ``layout`` and write the PDF to ``path`` (the caller makes it atomic)."""
-    doc = _Document(path, issue, layout, fonts)
-    doc.build(StoryBuilder(issue, layout, fonts).story())
-    return ComposeResult(path=path, pages=doc.page)
+    """Lay out ``issue`` with ``layout`` and write the PDF to ``path`` (the caller makes it atomic).
+
+    Page make-up: a page other than the first and the last that ends short of the grid's lines
+    (because the next paragraph may not leave a line alone at its foot or top) is filled by setting
+    a paragraph on it one line longer (see ``linebreak.paragraph_variants``), then the issue is
+    laid out again; a change that does not reduce the short pages is undone.
+    """
+    story = StoryBuilder(issue, layout, fonts)
+    pins: dict[str, int] = {}
+    best = _build(story, pins)
+    tried: set[str] = set()
+    for _ in range(MAKEUP_PASSES):
+        chosen = _next_try(best.doc.fill, pins, tried)
+        if not chosen:
+            break
+        tried.update(chosen)
+        trial = {**pins, **dict.fromkeys(chosen, 1)}
+        again = _build(story, trial, save=False)  # a trial only measures the pages
+        if again.doc.fill.score() < best.doc.fill.score():
+            pins, best = trial, again
+    if not best.pdf:
+        best = _build(story, pins)
+    path.write_bytes(best.pdf)
+    return ComposeResult(path=path, pages=best.doc.page)
+
+
+def _next_try(fill: PageFill, pins: dict[str, int], tried: set[str]) -> list[str]:
+    """Blocks to lengthen by a line for the first short page that still has untried candidates:
+    a line more on the short page fills it; a line more on an earlier page shifts the flow."""
+    for page, missing in fill.short_pages():
+        candidates = sorted(
+            (page - on, cost, key)
+            for on, keys in fill.longer.items() if on <= page
+            for key, cost in keys.items() if key not in tried and key not in pins
+        )
+        if len(candidates) >= missing:
+            return [key for *_, key in candidates[:missing]]
+    return []
+
+
+@dataclass(frozen=True)
+class _Built:
+    doc: _Document
+    pdf: bytes
+
+
+def _build(story: StoryBuilder, pins: dict[str, int], save: bool = True) -> _Built:
+    buffer = io.BytesIO()
+    doc = _Document(buffer, story.issue, story.layout, story.fonts)
+    doc._doSave = save  # ReportLab's switch: lay out and draw, but do not write the file
+    doc.build(story.story(pins, measure_only=not save))
+    return _Built(doc, buffer.getvalue() if save else b"")

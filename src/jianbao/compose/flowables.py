@@ -8,13 +8,13 @@ page foot (orphan) or its last line alone at a page top (widow).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.platypus import Flowable
 
 from ..layout import CMYK
-from ..linebreak import Line
+from ..linebreak import Line, Variant
 from .textset import Face, baseline_in_slot, draw_line
 
 MIN_LINES_AT_FOOT = 2  # a paragraph starting at a page foot shows at least this many lines
@@ -62,9 +62,19 @@ class GridLines(Flowable):
         bookmark: Bookmark | None = None,
         splittable: bool = True,
         decorations: Sequence[tuple[int, str, float, Face]] = (),
+        variants: Callable[[], dict[int, Variant]] | None = None,
     ) -> None:
         super().__init__()
         self.lines = list(lines)
+        self.natural = self.lines
+        # page make-up: the paragraph with one line more/fewer, and the grid lines the next block
+        # needs at a page foot (set by the story); None for blocks that never vary
+        self.variants = variants
+        self._variants: dict[int, Variant] | None = None
+        self.next_min = 0
+        self.key: str | None = None  # set by the story for body paragraphs
+        self.measure_only = False  # a page make-up trial: lay out, draw nothing
+        self.pin = 0  # a variant imposed by the page make-up pass (see document.compose_pdf)
         self.faces = list(faces)
         self.grid = grid
         self.centred = centred
@@ -77,10 +87,47 @@ class GridLines(Flowable):
         self.decorations = list(decorations)
         self.slots = max(1, math.ceil(len(self.lines) * line_pitch - 1e-6)) if self.lines else 0
 
+    def variant(self, delta: int) -> Variant | None:
+        if self.variants is None:
+            return None
+        if self._variants is None:
+            self._variants = self.variants()
+        return self._variants.get(delta)
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        pinned = self.variant(self.pin) if self.pin else None
+        if pinned is not None:
+            self.lines = list(pinned.lines)
+            self.slots = len(self.lines)
+        elif self.variants is not None:
+            self._choose_variant(self.grid.slots(availHeight))
         self.width = self.grid.width
         self.height = self.slots * self.grid.pitch
         return self.width, self.height
+
+    def _choose_variant(self, avail: int) -> None:
+        """Keep the page full without widows or orphans by setting this paragraph one line longer
+        or shorter where the natural break would leave a page a line short:
+        - it fits with one slot to spare that the next block cannot use → one line more (fills the
+          page) or one fewer (two slots, enough for the next block to start);
+        - it would leave its last line alone on the next page (widow) → one fewer (it fits) or one
+          more (two lines go over).
+        The variant that changes fewer lines wins; each changed line leaves the character grid."""
+        n = len(self.natural)
+        options: list[int] = []
+        if n <= avail:
+            spare = avail - n
+            if 0 < spare < self.next_min:
+                options = [d for d in (1, -1) if (d == 1 and spare == 1) or (d == -1 and spare + 1 >= self.next_min)]
+        elif n - avail == 1 and avail >= MIN_LINES_AT_FOOT:
+            options = [-1, 1]
+        chosen = self.natural
+        found = [(v.changed, -d, v) for d in options if (v := self.variant(d)) is not None]
+        if found:
+            chosen = min(found, key=lambda f: f[:2])[2].lines
+        if chosen is not self.lines:
+            self.lines = list(chosen)
+            self.slots = len(self.lines)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         forced = must_break(self)
@@ -103,6 +150,7 @@ class GridLines(Flowable):
             centred=self.centred, line_pitch=self.line_pitch,
         )
         head.spaceBefore = self.spaceBefore
+        head.measure_only = self.measure_only
         tail = GridLines(
             self.lines[k:], self.faces, self.grid,
             decorations=[(d[0] - k, *d[1:]) for d in self.decorations if d[0] >= k],
@@ -110,9 +158,12 @@ class GridLines(Flowable):
         )
         tail.overlong = forced
         tail.spaceAfter = self.spaceAfter
+        tail.measure_only = self.measure_only
         return [head, tail]
 
     def draw(self) -> None:
+        if self.measure_only:
+            return
         canv = self.canv
         if self.bookmark is not None:
             canv.bookmarkPage(self.bookmark.key)
@@ -173,8 +224,9 @@ class KeepWithNext(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         total = 0.0
         for i, f in enumerate(self._parts()):
-            _, h = f.wrap(availWidth, availHeight)
-            total += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0)
+            before = f.getSpaceBefore() if i else 0
+            _, h = f.wrap(availWidth, availHeight - total - before)  # what is left below the heads
+            total += h + f.getSpaceAfter() + before
         self.width, self.height = availWidth, total
         return self.width, self.height
 

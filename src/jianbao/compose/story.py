@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
 
 from reportlab.platypus import Flowable
 
 from ..layout import Layout, TextStyle
-from ..linebreak import Measure, is_cjk
+from ..linebreak import Line, Measure, Variant, is_cjk, paragraph_variants
 from ..model import Article, Heading, Issue, Paragraph
 from .closing import ClosingBlock
-from .flowables import Bookmark, Grid, GridLines, GridRule, KeepWithNext
+from .flowables import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext
 from .masthead import Masthead
-from .textset import Face, Fonts, balance_text, break_text, resolve, tracked_width
+from .textset import Face, Fonts, balance_text, break_text, items, resolve, tracked_width
 
 TOC_HEADING = "目录"
 HEADING_STYLES = {1: "heading1", 2: "heading2", 3: "heading3", 4: "heading4"}
@@ -32,6 +35,9 @@ def _script_runs(text: str) -> list[tuple[bool, str]]:
 
 class StoryBuilder:
     def __init__(self, issue: Issue, layout: Layout, fonts: Fonts) -> None:
+        self.pins: dict[str, int] = {}  # block key → imposed variant (+1 / -1 line), from the page make-up
+        # broken lines and variants per paragraph, kept across the page make-up's passes
+        self._broken: dict[int, tuple[list[Line], Callable[[], dict[int, Variant]]]] = {}
         self.issue = issue
         self.layout = layout
         self.fonts = fonts
@@ -68,7 +74,12 @@ class StoryBuilder:
             faces += [self.face(replace(self.body, role=latin)), self.face(replace(lead, role=latin, bold=False))]
             runs = [(chunk, style + (0 if cjk else 2)) for text, style in runs
                     for cjk, chunk in _script_runs(text)]
-        return GridLines(break_text(runs, faces, self.measure(self.body)), faces, self.grid)
+        memo = self._broken.get(id(p))
+        if memo is None:
+            measure = self.measure(self.body)
+            memo = (break_text(runs, faces, measure), cache(lambda: paragraph_variants(items(runs, faces), measure)))
+            self._broken[id(p)] = memo
+        return GridLines(memo[0], faces, self.grid, variants=memo[1])
 
     def heading(self, h: Heading, article_key: str, index: int) -> GridLines:
         style = self.layout.style(HEADING_STYLES[h.level])
@@ -115,10 +126,13 @@ class StoryBuilder:
     def article(self, article: Article, number: int, first: bool) -> list[Flowable]:
         key = f"a{number}"
         title_style = self.layout.style("title")
-        heads: list[Flowable] = [
-            self.centred(article.title, title_style, bookmark=Bookmark(key, article.title, 0),
-                         space_before=0 if first else title_style.space_before)
-        ]
+        # the page make-up may give a title one more blank line above it (key "aN.title")
+        extra = self.pins.get(f"{key}.title", 0)
+        title = self.centred(article.title, title_style, bookmark=Bookmark(key, article.title, 0),
+                             space_before=(0 if first else title_style.space_before) + extra)
+        title.key = f"{key}.title"
+        title.pin = extra
+        heads: list[Flowable] = [title]
         for text, name in ((article.subtitle, "subtitle"), (article.byline, "byline"),
                            (article.dateline, "dateline")):
             if text:
@@ -126,12 +140,16 @@ class StoryBuilder:
         out: list[Flowable] = []
         pending: list[Flowable] = heads
         h_index = 0
+        p_index = 0
         for block in article.body:
             if isinstance(block, Heading):
                 h_index += 1
                 pending.append(self.heading(block, key, h_index))
                 continue
             flow = self.paragraph(block)
+            flow.key = f"{key}.p{p_index}"
+            flow.pin = self.pins.get(flow.key, 0)
+            p_index += 1
             if pending:
                 out.append(KeepWithNext(pending, flow))
                 pending = []
@@ -141,7 +159,10 @@ class StoryBuilder:
             out.append(KeepWithNext(pending, None))
         return out
 
-    def story(self) -> list[Flowable]:
+    def story(self, pins: dict[str, int] | None = None, measure_only: bool = False) -> list[Flowable]:
+        """Fresh flowables (Platypus consumes them) for one layout pass; ``pins`` impose variants;
+        ``measure_only`` lays the pages out without drawing the text (a page make-up trial)."""
+        self.pins = pins or {}
         story: list[Flowable] = [Masthead(self.issue, self.layout, self.fonts)]
         story += self.contents()
         for i, article in enumerate(self.issue.articles, start=1):
@@ -149,4 +170,32 @@ class StoryBuilder:
         c = self.issue.closing
         if c.distribution or c.contacts or c.signoff or c.print_run is not None:
             story.append(ClosingBlock(c, self.layout, self.fonts))
+        self._link_next_min(story)
+        if measure_only:
+            for f in story:
+                for part in (*f.heads, f.body) if isinstance(f, KeepWithNext) else (f,):
+                    if isinstance(part, GridLines):
+                        part.measure_only = True
         return story
+
+    def _link_next_min(self, story: list[Flowable]) -> None:
+        """Tell each paragraph how many grid lines the block after it needs at a page foot."""
+        for here, after in zip(story, [*story[1:], None], strict=True):
+            body = here.body if isinstance(here, KeepWithNext) else here
+            if isinstance(body, GridLines):
+                body.next_min = self._min_start(after)
+
+    def _min_start(self, f: Flowable | None) -> int:
+        pitch = self.grid.pitch
+        if f is None:
+            return 0
+        before = round(f.getSpaceBefore() / pitch)
+        if isinstance(f, KeepWithNext):
+            heads = sum(h.slots + round(h.getSpaceBefore() / pitch) for h in f.heads) - before
+            body = min(len(f.body.lines), MIN_LINES_AT_FOOT) if f.body is not None else 0
+            return before + heads + body
+        if isinstance(f, GridLines):
+            return before + (min(len(f.lines), MIN_LINES_AT_FOOT) if f.splittable else f.slots)
+        if isinstance(f, ClosingBlock):
+            return math.ceil(f.content_height / pitch - 1e-6)
+        return 1
