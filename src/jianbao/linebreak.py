@@ -274,6 +274,7 @@ class _Para:
     """
 
     __slots__ = (
+        "C",
         "J",
         "S",
         "comp",
@@ -392,11 +393,14 @@ class _Para:
             acc += w[k]
             S[k + 1] = acc
         J = [0.0] * max(n, 1)
-        acc = 0.0
+        C = [0.0] * max(n, 1)  # prefix sums of the adjacent-mark compression alone
+        acc = acc_c = 0.0
         for k in range(n - 1):
             acc += extra[k] - comp[k]
+            acc_c += comp[k]
             J[k + 1] = acc
-        self.S, self.J = S, J
+            C[k + 1] = acc_c
+        self.S, self.J, self.C = S, J, C
 
         # Width of the Latin word each token belongs to (for the "word wider than a line" rule).
         word_w = [0.0] * n
@@ -425,6 +429,11 @@ class _Para:
 
     # -- geometry -----------------------------------------------------------------------------------
 
+    def on_grid(self, a: int, b: int, avail: float) -> bool:
+        """Whether tokens ``a..b`` fill ``avail`` exactly with every mark full width."""
+        full = self.S[b + 1] - self.S[a] + self.J[b] - self.J[a] + self.C[b] - self.C[a]
+        return abs(full - avail) <= self.tol
+
     def natural(self, a: int, b: int) -> float:
         """Natural width of tokens ``a..b`` set on one line (joint ``b`` is the break)."""
         return self.S[b + 1] - self.S[a] + self.J[b] - self.J[a]
@@ -452,6 +461,10 @@ class _Para:
             while True:
                 wc = S[c + 1] - S[a] + J[c] - J[a]
                 if wc <= lim:  # the cluster fits: take it and try the next one
+                    if best >= 0 and self.on_grid(a, best, avail) and wc + self.C[c] - self.C[a] > lim:
+                        # it fits only by compressing marks, while the line up to here fills the
+                        # measure with every mark full width: keep that line on the grid
+                        break
                     best = c
                     if c == n - 1:
                         break
