@@ -7,6 +7,7 @@ announced above it as it happens. Elsewhere (a log file, CI): one plain line per
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import display_path
@@ -129,6 +130,9 @@ def summary(report: Report) -> tuple[str, str]:
         f"共 {report.selected} 期：生成 {len(report.built)} 期，未变 {len(report.unchanged)} 期，"
         f"失败 {len(report.failed)} 期（{timing}）"
     )
+    why = Counter(report.reasons.values())
+    if why:
+        out.append("生成的原因：" + "；".join(f"{reason} {n} 期" for reason, n in why.most_common()))
     if report.record:
         out.append("记录：" + "、".join(display_path(p) for p in report.record))
     err: list[str] = []
