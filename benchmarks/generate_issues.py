@@ -191,13 +191,13 @@ def folded(text: str, indent: str, width: int = 36) -> list[str]:
     return [">-", *(f"{indent}{line}" for line in lines)]
 
 
-def issue_yaml(n: int, year: int, number: int, cumulative: int, rng: random.Random) -> str:
+def issue_yaml(year: int, number: int, cumulative: int, rng: random.Random, per_year: int = 24) -> str:
     w = Writer(rng, year)
     r = rng
     pages = min(20, max(2, round(r.lognormvariate(1.95, 0.45))))  # median ≈ 7 pages
     budget = int((pages - 0.7) * 470)  # characters of body text that fill about that many pages
-    month = min(12, 1 + (number - 1) * 12 // 24)
-    date = dt.date(year, month, r.randint(1, 28))
+    spacing = 360 // per_year  # issues come out in order through the year
+    date = dt.date(year, 1, 1) + dt.timedelta(days=(number - 1) * spacing + r.randrange(max(1, spacing)))
     out = ["# yaml-language-server: $schema=../docs/issue.schema.json", ""]
     out.append("series: 工商联信息")
     if r.random() < 0.15:
@@ -222,14 +222,13 @@ def issue_yaml(n: int, year: int, number: int, cumulative: int, rng: random.Rand
     article = 0
     while used < budget or article == 0:
         article += 1
-        speech = article > 1 and r.random() < 0.35
-        title = w.title()
+        speech = r.random() < (0.4 if article > 1 else 0.2)
+        named = speech and r.random() < 0.5  # a speech whose contents line names the speaker
+        title = f"在{CITY}市工商联{w.pick(MEETINGS)}上的讲话" if named else w.title()
         out.append(f"  - title: {scalar(title)}")
         if speech and r.random() < 0.6:
             out.append(f"    subtitle: {scalar('——' + w.short())}")
-        if speech and r.random() < 0.5:
-            title = f"在{CITY}市工商联{w.pick(MEETINGS)}上的讲话"
-            out[-1] = f"  - title: {scalar(title)}"
+        if named:
             out.append(f"    contents: {scalar(w.name() + w.pick(LEADERS) + title)}")
         if speech:
             out.append(f"    byline: {scalar(w.name())}")
@@ -237,40 +236,40 @@ def issue_yaml(n: int, year: int, number: int, cumulative: int, rng: random.Rand
                 out.append(f"    dateline: {scalar(f'{year}年' + w.date() + r.choice(['', '上午', '下午']))}")
         out.append("    body:")
         remaining = budget - used
-        size = remaining if (remaining < 900 or r.random() < 0.3) else r.randint(400, max(401, remaining // 2))
+        size = remaining if (remaining < 900 or r.random() < 0.1) else r.randint(300, min(remaining, 3500))
         size = max(size, 120)
         length = 0
         h1 = h2 = h3 = h4 = leads = 0
-        while length < size:
-            roll = r.random()
-            if speech and roll < 0.08:
-                h1 += 1
-                h2 = h3 = h4 = 0
-                text = f"{cn(h1)}、{w.short()}"
-                out.append(f"      - h1: {scalar(text)}")
-            elif speech and h1 and roll < 0.14:
-                h2 += 1
-                h3 = h4 = leads = 0
-                out.append(f"      - h2: {scalar(f'（{cn(h2)}）{w.short()}')}")
-            elif speech and h2 and roll < 0.18:
-                h3 += 1
-                h4 = 0
-                out.append(f"      - h3: {scalar(f'{h3}. {w.short()}')}")
-            elif speech and h3 and roll < 0.21:
-                h4 += 1
-                out.append(f"      - h4: {scalar(f'（{h4}）{w.short()}')}")
-            elif roll < 0.36:
+        last_was_heading = False
+        while length < size or last_was_heading:
+            last_was_heading = False
+            if speech and length and r.random() < 0.3:  # a speech is divided 一、（一）1.（1）
+                level = r.choices((1, 2, 3, 4), weights=(1, 2 if h1 else 0, 3 if h2 else 0, 4 if h3 else 0))[0]
+                if level == 1:
+                    h1, h2, h3, h4 = h1 + 1, 0, 0, 0
+                    heading = f"{cn(h1)}、{w.short()}"
+                elif level == 2:
+                    h2, h3, h4 = h2 + 1, 0, 0
+                    heading = f"（{cn(h2)}）{w.short()}"
+                elif level == 3:
+                    h3, h4 = h3 + 1, 0
+                    heading = f"{h3}. {w.short()}"
+                else:
+                    h4 += 1
+                    heading = f"（{h4}）{w.short()}"
+                leads = 0
+                out.append(f"      - h{level}: {scalar(heading)}")
+                length += 28  # a heading takes about a line
+                last_was_heading = True
+            elif r.random() < 0.3:  # 一是……。 a lead sentence, mostly with text after it
                 leads += 1
                 lead = f"{cn(min(leads, 10))}是{w.short()}。"
-                if r.random() < 0.15:
-                    out.append(f"      - lead: {scalar(lead)}")
-                    length += len(lead)
-                else:
+                out.append(f"      - lead: {scalar(lead)}")
+                length += len(lead)
+                if r.random() < 0.85:
                     text = w.paragraph(40, 180)
-                    out.append(f"      - lead: {scalar(lead)}")
                     out.append(f"        text: {scalar(text)}")
-                    length += len(lead) + len(text)
-                continue
+                    length += len(text)
             else:
                 text = w.paragraph()
                 style = r.random()
@@ -283,8 +282,6 @@ def issue_yaml(n: int, year: int, number: int, cumulative: int, rng: random.Rand
                 else:
                     out.append(f"      - {scalar(text)}")
                 length += len(text)
-                continue
-            length += 28  # a heading takes about a line
         used += length + 60  # the title block
     out.append("")
     if r.random() < 0.9:
@@ -324,7 +321,7 @@ def generate(count: int, out: Path, *, seed: int = 1, start_year: int = 2001, pe
         year, number = start_year + n // per_year, n % per_year + 1
         rng = random.Random(f"{seed}:{year}:{number}")
         path = out / f"{year}-{number:02d}.yaml"
-        path.write_text(issue_yaml(n, year, number, 100 + n, rng), encoding="utf-8")
+        path.write_text(issue_yaml(year, number, 100 + n, rng, per_year), encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -229,3 +229,26 @@ def test_single_issue_mode_is_unchanged(archive: Path) -> None:
     assert result.returncode == 0
     assert re.fullmatch(r"out/2018-07\.pdf\s+\d+ 页\s+\d+ KB\s+\d+\.\d+ s\n", result.stdout), result.stdout
     assert sorted(p.name for p in (archive / "out").iterdir()) == ["2018-07.pdf"]
+
+
+# --- the generator behind the scale benchmark ------------------------------------------------------
+
+
+def test_generated_issues_are_valid_sources_using_every_block_type(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from generate_issues import generate
+    finally:
+        sys.path.pop(0)
+    from jianbao.source import load_issue
+
+    paths = generate(48, tmp_path, seed=7, start_year=2019, per_year=24)
+    assert [p.name for p in paths[:2]] == ["2019-01.yaml", "2019-02.yaml"] and paths[-1].name == "2020-24.yaml"
+    issues = [load_issue(p) for p in paths]
+    text = "".join(p.read_text(encoding="utf-8") for p in paths)
+    for field in ("edition:", "cumulative:", "keywords:", "layout:", "subtitle:", "contents:", "byline:",
+                  "dateline:", "- lead:", "text:", "- >-", "- h1:", "- h2:", "- h3:", "- h4:", "print_run:",
+                  "contacts:", "signoff:", "distribution:"):
+        assert field in text, field
+    assert any(len(i.units) > 1 for i in issues) and any(len(i.units) == 1 for i in issues)
+    assert generate(2, tmp_path / "again", seed=7, start_year=2019)[0].read_bytes() == paths[0].read_bytes()
