@@ -43,6 +43,7 @@ occupies on the line, which for a compressed mark is half a cell. A compressed o
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -429,6 +430,78 @@ class _Para:
 
     # -- geometry -----------------------------------------------------------------------------------
 
+    def optimal(self, avail_first: float, avail_rest: float) -> list[tuple[int, int, bool]]:
+        """Break the whole paragraph at once (dynamic programming over break points), choosing the
+        breaks that leave the fewest lines off the character grid.
+
+        A greedy breaker settles each kinsoku conflict on the line where it occurs; moving a break
+        earlier can avoid several later conflicts at the price of one loosened line. Cost of a
+        non-last line: 0 when it fills the measure with every mark full width (on the grid), else 1
+        (its slack is spread or marks are compressed); a line holding Latin text is off the grid
+        anyway and costs 1 only when looser than one cell. Lines looser than two cells cost more,
+        a last line of one character costs 1, and small terms prefer fuller lines. Falls back to
+        :meth:`greedy` when no break sequence fits (a word wider than a line)."""
+        n, S, J, C, fl, nf = self.n, self.S, self.J, self.C, self.flags, self.next_free
+        tol, half, cell = self.tol, self.half, 2 * self.half
+        inf = float("inf")
+        cost = [inf] * (n + 1)
+        step: list[tuple[int, bool]] = [(-1, False)] * (n + 1)
+        cost[n] = 0.0
+        cp = self.count_prefix
+        latin = [0] * (n + 1)  # prefix count of non-CJK tokens
+        for k in range(n):
+            latin[k + 1] = latin[k] + (0 if fl[k] & _CJK else 1)
+        T = [S[k + 1] + J[k] for k in range(n)]  # line width from token a to e = T[e] - S[a] - J[a]
+        for a in range(n - 1, -1, -1):
+            avail = avail_first if a == 0 else avail_rest
+            lim = avail + tol
+            base = S[a] + J[a]
+            if T[n - 1] - base <= lim:  # the rest fits on one (last) line
+                cost[a] = cost[n] + (1.0 if cp[n] - cp[a] == 1 and a > 0 else 0.0)
+                step[a] = (n - 1, False)
+                if a > 0 and cost[a] == 0.0:
+                    continue
+            # only lines filled to within 2.5 cells are worth trying (looser ones cost 10 a cell)
+            first = bisect_left(T, base + avail - 2.5 * cell, a, n)
+            e = nf[min(first, n - 1)]
+            while True:  # e runs over the permitted breaks (and the paragraph end)
+                wc = S[e + 1] - S[a] + J[e] - J[a]
+                half_end = False
+                if wc > lim:
+                    if fl[e] & _CLOSE and wc - half <= lim:
+                        half_end = True
+                    else:
+                        break
+                if cost[e + 1] < inf:
+                    if e == n - 1:
+                        c = 1.0 if cp[n] - cp[a] == 1 and a > 0 else 0.0
+                    else:
+                        slack = (avail - wc + (half if half_end else 0.0)) / cell
+                        full = wc + C[e] - C[a]
+                        if not half_end and abs(full - avail) <= tol:
+                            c = 0.0  # on the grid
+                        elif latin[e + 1] == latin[a]:
+                            c = 1.0
+                        else:
+                            c = 0.0 if slack < 1 else 1.0
+                        c += 0.6 * max(0.0, slack - 1) + 10.0 * max(0.0, slack - 2) + 0.001 * slack + 0.0001
+                    total = c + cost[e + 1]
+                    if total < cost[a] - 1e-12:
+                        cost[a] = total
+                        step[a] = (e, half_end)
+                if e == n - 1:
+                    break
+                e = nf[e + 1]
+        if cost[0] == inf:  # nothing fits within 2.5 cells of full (a word wider than a line)
+            return self.greedy(avail_first, avail_rest)
+        plan: list[tuple[int, int, bool]] = []
+        a = 0
+        while a < n:
+            e, half_end = step[a]
+            plan.append((a, e, half_end))
+            a = e + 1
+        return plan
+
     def on_grid(self, a: int, b: int, avail: float) -> bool:
         """Whether tokens ``a..b`` fill ``avail`` exactly with every mark full width."""
         full = self.S[b + 1] - self.S[a] + self.J[b] - self.J[a] + self.C[b] - self.C[a]
@@ -729,10 +802,18 @@ def break_paragraph(items: Sequence[Item], m: Measure) -> list[Line]:
         return []
     avail_first = m.width - m.first_indent - para.lead_w
     avail_rest = m.width - m.indent
-    plan = para.greedy(avail_first, avail_rest)
-    if m.justify:
-        plan = para.avoid_lone_last(plan, avail_rest)
+    plan = _plan(para, m, avail_first, avail_rest)
     return _lay_out(para, plan, m, avail_first, avail_rest)
+
+
+def _plan(para: _Para, m: Measure, avail_first: float, avail_rest: float) -> list[tuple[int, int, bool]]:
+    """Justified text on the grid is broken by :meth:`_Para.optimal`; with hanging punctuation or
+    ragged lines, greedily."""
+    if m.justify and not m.hanging:
+        plan = para.optimal(avail_first, avail_rest)
+    else:
+        plan = para.greedy(avail_first, avail_rest)
+    return para.avoid_lone_last(plan, avail_rest) if m.justify else plan
 
 
 @dataclass(frozen=True)
@@ -754,7 +835,7 @@ def paragraph_variants(items: Sequence[Item], m: Measure) -> dict[int, Variant]:
         return {}
     avail_first = m.width - m.first_indent - para.lead_w
     avail_rest = m.width - m.indent
-    plan = para.avoid_lone_last(para.greedy(avail_first, avail_rest), avail_rest)
+    plan = _plan(para, m, avail_first, avail_rest)
     out: dict[int, Variant] = {}
     for delta in (1, -1):
         found = para.variant(plan, delta, avail_first, avail_rest)
