@@ -34,7 +34,7 @@ from .fingerprint import Fingerprints, Inputs, bytes_digest, changed
 from .manifest import Entry, Manifest
 from .progress import Progress
 from .selection import Selected
-from .worker import Job, Outcome, build_job, init_worker
+from .worker import Job, Outcome, build_job, serve
 
 SAVE_EVERY_SECONDS = 1.0
 CRASHED = "生成这一期的进程意外退出（可能是内存不足或程序缺陷），未生成 PDF"
@@ -209,13 +209,6 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _child(build: Callable[[Job], Outcome], job: Job, conn: Connection) -> None:
-    init_worker()
-    outcome = build(job)
-    conn.send(outcome)
-    conn.close()
-
-
 def _execute(jobs: list[Job], workers: int, build: Callable[[Job], Outcome],
              record: Callable[[Outcome], None]) -> None:
     """Run every job in a process of its own, at most ``workers`` at a time.
@@ -233,39 +226,74 @@ def _execute(jobs: list[Job], workers: int, build: Callable[[Job], Outcome],
     running: dict[Connection, tuple[multiprocessing.process.BaseProcess, Job]] = {}
     try:
         while queue or running:
-            while queue and len(running) < workers:
-                job = queue.popleft()
-                receive, send = ctx.Pipe(duplex=False)
-                process = ctx.Process(target=_child, args=(build, job, send), name=f"make-issue {job.id}",
-                                      daemon=True)
-                process.start()
-                send.close()
-                running[receive] = (process, job)
+            with _interrupts_deferred():  # a process is started and tracked, or not started at all
+                while queue and len(running) < workers:
+                    job = queue.popleft()
+                    receive, send = ctx.Pipe(duplex=False)
+                    process = ctx.Process(target=serve, args=(build, job, send), name=f"make-issue {job.id}",
+                                          daemon=True)
+                    process.start()
+                    send.close()
+                    running[receive] = (process, job)
             for ready in connection_wait(list(running)):
-                conn = ready if isinstance(ready, Connection) else None
-                assert conn is not None
-                process, job = running.pop(conn)
-                try:
-                    outcome = conn.recv()
-                except (EOFError, OSError):
+                assert isinstance(ready, Connection)
+                with _interrupts_deferred():  # an outcome received is an outcome recorded
+                    process, job = running.pop(ready)
+                    try:
+                        outcome = ready.recv()
+                    except (EOFError, OSError):
+                        process.join()
+                        outcome = Outcome(job.id, error=f"{CRASHED}（退出状态 {process.exitcode}）", internal=True)
+                    ready.close()
                     process.join()
-                    outcome = Outcome(job.id, error=f"{CRASHED}（退出状态 {process.exitcode}）", internal=True)
-                conn.close()
-                process.join()
-                record(outcome)
+                    record(outcome)
     except BaseException:
-        _stop(running)
+        for outcome in _stop(running):
+            record(outcome)
         raise
 
 
-def _stop(running: dict[Connection, tuple[multiprocessing.process.BaseProcess, Job]]) -> None:
-    """Stop the builds in progress: each unwinds (removing its temporary file) and exits."""
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done, then raise KeyboardInterrupt."""
+    received: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    try:
+        previous = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: signals cannot be handled here anyway
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if received:
+            raise KeyboardInterrupt
+
+
+def _stop(running: dict[Connection, tuple[multiprocessing.process.BaseProcess, Job]]) -> list[Outcome]:
+    """Stop the builds in progress: each unwinds (removing its temporary file) and exits, or, if its
+    PDF is already in place, reports it first. The PDFs so reported."""
     for process, _ in running.values():
         if process.is_alive():
             process.terminate()
+    reported = []
     for conn, (process, _) in running.items():
         process.join(timeout=30)
         if process.is_alive():
             process.kill()
             process.join()
+        try:
+            if conn.poll():
+                outcome = conn.recv()
+                if outcome.ok:
+                    reported.append(outcome)
+        except (EOFError, OSError):
+            pass
         conn.close()
+    running.clear()
+    return reported

@@ -6,7 +6,7 @@ internal fault its traceback, so one broken issue never stops the others.
 
 Workers ignore Ctrl-C: the main process decides what to do. When it stops them (SIGTERM), the build in
 progress is unwound like any other error, so its temporary file is removed and no half-written PDF is
-left in out/.
+left in out/; a worker whose PDF is already in place reports it before it exits.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import os
 import signal
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .errors import UserError
@@ -45,13 +47,30 @@ class Outcome:
         return self.pdf is not None
 
 
-def init_worker() -> None:
-    """Run in each worker process before its first job."""
+_target: tuple[Path, int] | None = None  # in a worker: (the PDF it is making, when it started, ns)
+
+
+def serve(build: Callable[[Job], Outcome], job: Job, conn: Connection) -> None:
+    """The whole life of a worker process: build one job, send back its outcome."""
+    global _target
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
+    _target = (job.out_dir / f"{job.id}.pdf", time.time_ns())
+    outcome = build(job)
+    conn.send(outcome)
+    conn.close()
 
 
 def _stop(signum: int, frame: object) -> None:
+    """Asked to stop: unwind the build (its temporary file is removed on the way out) unless its PDF
+    is already in place, in which case the outcome is sent first so the manifest can record it."""
+    if _target is not None:
+        path, since = _target
+        try:
+            if os.stat(path).st_mtime_ns >= since:
+                return
+        except OSError:
+            pass
     raise SystemExit(128 + signum)
 
 
