@@ -116,6 +116,9 @@ def _kind(node: Node) -> str:
 
 
 def _quote(value: str, limit: int = 24) -> str:
+    first = value.split("\n", 1)[0]
+    if first != value:  # the next lines were folded into this value: their indentation is wrong
+        return f"“{_quote(first, limit)[1:-1]}…”（下面几行被并进了这一项，请检查它们的缩进）"
     return "“" + (value if len(value) <= limit else value[: limit - 1] + "…") + "”"
 
 

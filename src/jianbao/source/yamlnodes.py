@@ -291,7 +291,8 @@ _EXPLANATIONS: tuple[tuple[str, str, bool], ...] = (
     ("expected <block end>", "缩进不一致：同一层的字段或列表项要上下对齐", False),
     ("did not find expected key", "缩进不一致，或上一行的引号没有配对", False),
     ("did not find expected '-' indicator", "缩进不一致：同一列表的各项要以“- ”上下对齐", False),
-    ("expected <document start>", "缩进不一致，或文件开头有多余的内容", False),
+    ("<document start>", "缩进不一致，或这一行前面的内容已经结束，多出了这一行", False),
+    ("expected the node content", "此处缺少内容；以“]”“}”“,”“?”等符号开头的文字请加引号", False),
 )
 
 
