@@ -48,17 +48,21 @@ class SourceError(UserError):
         return f"{where}：{self.message}"
 
 
-class ValidationFailed(UserError):
-    """All problems found in one source file, reported together."""
+class _Problems(UserError):
+    """Several located problems of one kind, reported together, then a closing count line."""
+
+    summary = "共 {n} 处错误，未生成 PDF。"
 
     def __init__(self, errors: list[SourceError]) -> None:
         self.errors = list(errors)
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        lines = [str(e) for e in self.errors]
-        lines.append(f"共 {len(self.errors)} 处错误，未生成 PDF。")
-        return "\n".join(lines)
+        return "\n".join([*(str(e) for e in self.errors), self.summary.format(n=len(self.errors))])
+
+
+class ValidationFailed(_Problems):
+    """All problems found in one source file, reported together."""
 
 
 class UsageError(UserError):
@@ -73,17 +77,10 @@ class FontError(UserError):
     """No usable font for a role, or a font file that cannot be read."""
 
 
-class MissingGlyphsError(UserError):
+class MissingGlyphsError(_Problems):
     """Characters that no configured font of their role can draw."""
 
-    def __init__(self, errors: list[SourceError]) -> None:
-        self.errors = list(errors)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        lines = [str(e) for e in self.errors]
-        lines.append(f"共 {len(self.errors)} 个字符无法用已配置的字体排印，未生成 PDF。")
-        return "\n".join(lines)
+    summary = "共 {n} 个字符无法用已配置的字体排印，未生成 PDF。"
 
 
 class OutputError(UserError):
