@@ -6,6 +6,7 @@ output directory and renamed over the target only at the end.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
@@ -119,18 +120,19 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{prepared.issue.id}.", suffix=".pdf.tmp", dir=out_dir)
     except OSError as exc:
-        raise OutputError(f"{display_path(out_dir)}：无法在输出目录中写文件（{exc.strerror}）") from exc
+        raise OutputError(f"{display_path(out_dir)}：无法在输出目录中写文件（{_reason(exc)}），原有文件未改动") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
         os.chmod(tmp, 0o644)
+        _sync(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(_write_message(target, exc)) from exc
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        with contextlib.suppress(OSError):  # never hide the error that brought us here
+            tmp.unlink(missing_ok=True)
     return BuildResult(target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue)
 
 
@@ -143,17 +145,41 @@ def _is_bold(style: str) -> bool:
 def _ensure_dir(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise OutputError(f"{display_path(out_dir)}：输出路径已是一个文件，不是目录") from exc
     except OSError as exc:
-        raise OutputError(f"{display_path(out_dir)}：无法创建输出目录（{exc.strerror}）") from exc
+        raise OutputError(f"{display_path(out_dir)}：无法创建输出目录（{_reason(exc)}）") from exc
     if not out_dir.is_dir():
         raise OutputError(f"{display_path(out_dir)}：输出路径不是目录")
 
 
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "磁盘或目录是只读的",
+    errno.ENOTDIR: "路径中有一项是文件而不是目录",
+    errno.EISDIR: "已有同名的目录",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+def _reason(exc: OSError) -> str:
+    """Why a write failed, in Chinese when we know the cause, else the system's words."""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return exc.strerror or str(exc)
+
+
 def _write_message(target: Path, exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        why = "磁盘空间不足"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = "没有写入权限"
-    else:
-        why = exc.strerror or str(exc)
-    return f"{display_path(target)}：写入 PDF 失败（{why}），原有文件未改动"
+    return f"{display_path(target)}：写入 PDF 失败（{_reason(exc)}），原有文件未改动"

@@ -322,7 +322,36 @@ def _syntax_errors(exc: yaml.MarkedYAMLError, text: str, file: str) -> list[Sour
                     f"（引号内的文字可以跨行，所以到第 {exc.problem_mark.line + 1} 行才出错：{problem}）",
                 )
             ]
+    if "<block end>" in problem and exc.problem_mark is not None:
+        bracket = _bracketed_text(text, exc.problem_mark)
+        if bracket is not None:
+            line, column, char = bracket
+            return [
+                SourceError(
+                    Location(file, line, column),
+                    "",
+                    f"YAML 语法错误：以“{char}”开头的文字请给整段文字加引号"
+                    f"（YAML 把“{char}…{_CLOSING[char]}”读成了{'列表' if char == '[' else '映射'}：{problem}）",
+                )
+            ]
     return [SourceError(mark_location(file, mark), "", f"YAML 语法错误：{explanation}（{problem}）")]
+
+
+# A value that starts with a bracket: `- [有场所、有设施]等六有标准`, `key: {注}本文…`.
+_BRACKETED = re.compile(r"""^([ ]*(?:-[ ]+)*(?:[^\s#'"\[{][^#]*?:[ ]+)?)([\[{])""")
+_CLOSING = {"[": "]", "{": "}"}
+
+
+def _bracketed_text(text: str, mark: yaml.Mark) -> tuple[int, int, str] | None:
+    """Line, column and bracket of text that starts with ``[`` or ``{`` on the line where the
+    parser stopped, when text follows the closing bracket: YAML read the start as a list or mapping."""
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return None
+    match = _BRACKETED.match(lines[mark.line])
+    if match is None or len(match.group(1)) >= mark.column:
+        return None
+    return mark.line + 1, len(match.group(1)) + 1, match.group(2)
 
 
 # A value that starts with a quote: `key: "…`, `- "…`, `- key: '…`.
