@@ -4,7 +4,8 @@ Layout under the cache directory::
 
     ident/<sha256 of the path>.json   {"path", "size", "mtime_ns", "sha256"} of a source font
     json/<kind>-<key>.json            small derived data (coverage ranges, the font-folder scan)
-    ttf/<source>-<index>-<chars>.ttf  CFF faces converted to TrueType outlines, one per character set
+    ttf/<source>-<index>-<chars>.ttf  a face reduced to one character set, with TrueType outlines
+    ttf/<source>-<index>-baseN.V.ttf  a face's prepared repertoire (make-issue --prepare-fonts)
 
 Every write goes to a temporary file in the same folder and is then renamed over the target, so two
 builds running at once never see a half-written file. The cache is only ever an optimisation: when it
@@ -72,15 +73,15 @@ class Cache:
         return self.root / "ttf" / name
 
     def prune_fonts(self, prefix: str, max_age_days: float = 30) -> None:
-        """Delete converted fonts of one source face written more than max_age_days ago, and
-        temporary files left by builds that were killed while writing."""
+        """Delete converted fonts of one source face not used for max_age_days (a build marks the
+        fonts it uses at most once a day), and temporary files left by builds killed while writing.
+        Prepared repertoires (``-base`` in the name) are kept until the cache is deleted."""
         now = time.time()
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.root / "ttf"):
                 age = now - entry.stat().st_mtime
-                if (entry.name.startswith(prefix) and age > max_age_days * 86400) or (
-                    entry.name.startswith(".tmp-") and age > 86400
-                ):
+                old_font = entry.name.startswith(prefix) and "-base" not in entry.name
+                if (old_font and age > max_age_days * 86400) or (entry.name.startswith(".tmp-") and age > 86400):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
-import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jianbao.errors import FontError, display_path
 
-from . import convert
 from .cache import Cache, default_cache_dir
 from .config import ROLES, Candidate, load_config, role_label
 from .coverage import Coverage, read_cmap
 from .discover import Found, SystemFonts, find_local, local_font_files
+
+if TYPE_CHECKING:
+    from .embed import Prepared, Registration
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,30 @@ class Face:
     index: int  # face index in a .ttc (0 otherwise)
     outlines: str  # "truetype" or "cff"
     origin: str  # "local" (project fonts/ folder) or "system"
+    fs_type: int = 0  # OS/2 embedding permissions
+
+    @property
+    def key(self) -> tuple[Path, int]:
+        return (self.path, self.index)
+
+    @property
+    def embeddable(self) -> bool:
+        """The same rule ReportLab applies: not restricted-licence, subsetting allowed, not bitmap-only."""
+        return not (self.fs_type == 0x0002 or self.fs_type & 0x0300)
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.style}（{self.path.name}）"
+
+
+@dataclass
+class Assignment:
+    """Which face draws each character of each role: the role's own face (its first available
+    candidate) where it can, else the first later candidate that has the character."""
+
+    primary: dict[str, Face] = field(default_factory=dict)  # role → its face
+    chars: dict[str, set[int]] = field(default_factory=dict)  # role → code points it draws
+    fallback: dict[str, dict[str, Face]] = field(default_factory=dict)  # role → char → later candidate
+    missing: dict[str, list[str]] = field(default_factory=dict)  # role → characters no candidate has
 
 
 @dataclass
@@ -38,6 +62,7 @@ class Resolution:
     face: Face | None
     found: Found | None
     tried: list[tuple[Candidate, list[str]]] = field(default_factory=list)  # candidate, notes
+    candidate: Candidate | None = None  # the one that was found
 
 
 def install_hint() -> str:
@@ -57,11 +82,18 @@ def _codepoints(chars: Iterable[str]) -> set[int]:
     return {ord(c) for text in chars for c in text}
 
 
-def _font_name(face: Face, digest: str) -> str:
-    """ReportLab font name: readable, and the same for the same font content (it is written in the PDF)."""
-    stem = re.sub(r"[^A-Za-z0-9]+", "", face.family) or "Font"
-    style = re.sub(r"[^A-Za-z0-9]+", "", face.style) or "Regular"
-    return f"{stem}-{style}-{digest[:12]}"
+def _face(role: str, candidate: Candidate, found: Found) -> Face:
+    group = found.group
+    return Face(
+        role=role,
+        family=group.families[0] or found.path.stem,
+        style=group.styles[0] if group.styles else "Regular",
+        path=found.path,
+        index=found.info.index,
+        outlines=found.info.outlines,
+        origin="local" if candidate.file is not None else "system",
+        fs_type=found.info.fs_type,
+    )
 
 
 class FontLibrary:
@@ -73,6 +105,7 @@ class FontLibrary:
         self.system = SystemFonts(self.cache)
         self._local_files: list[Path] | None = None
         self._resolved: dict[str, Resolution] = {}
+        self._all_faces: dict[str, list[Face]] = {}
         self._coverage: dict[tuple[Path, int], Coverage] = {}
 
     # --- choosing faces --------------------------------------------------------------------------
@@ -94,27 +127,39 @@ class FontLibrary:
         resolution = Resolution(None, None)
         for candidate in self.candidates[role]:
             notes: list[str] = []
-            if candidate.file is not None:
-                found = find_local(candidate, self.local_dir, self.local_files(), notes)
-            else:
-                assert candidate.family is not None
-                found = self.system.find(candidate.family, candidate.style or "Regular", notes)
+            found = self._find(candidate, notes)
             if found is not None:
-                group = found.group
                 resolution.found = found
-                resolution.face = Face(
-                    role=role,
-                    family=group.families[0] or found.path.stem,
-                    style=group.styles[0] if group.styles else "Regular",
-                    path=found.path,
-                    index=found.info.index,
-                    outlines=found.info.outlines,
-                    origin="local" if candidate.file is not None else "system",
-                )
+                resolution.candidate = candidate
+                resolution.face = _face(role, candidate, found)
                 break
             resolution.tried.append((candidate, notes))
         self._resolved[role] = resolution
         return resolution
+
+    def faces(self, role: str) -> list[Face]:
+        """Every available candidate of the role, in order, each face once: the role's face first,
+        then the faces that draw the characters it lacks."""
+        cached = self._all_faces.get(role)
+        if cached is not None:
+            return cached
+        first = self.face(role)
+        faces = [first]
+        seen = {first.key}
+        later = self.candidates[role][self.candidates[role].index(self._resolved[role].candidate) + 1 :]
+        for candidate in later:
+            found = self._find(candidate, [])
+            if found is not None and (found.path, found.info.index) not in seen:
+                seen.add((found.path, found.info.index))
+                faces.append(_face(role, candidate, found))
+        self._all_faces[role] = faces
+        return faces
+
+    def _find(self, candidate: Candidate, notes: list[str]) -> Found | None:
+        if candidate.file is not None:
+            return find_local(candidate, self.local_dir, self.local_files(), notes)
+        assert candidate.family is not None
+        return self.system.find(candidate.family, candidate.style or "Regular", notes)
 
     def local_files(self) -> list[Path]:
         if self._local_files is None:
@@ -140,7 +185,7 @@ class FontLibrary:
         if cov is not None:
             return cov
         try:
-            ckey = f"{self._digest(face)[:32]}-{face.index}"
+            ckey = f"{self.digest(face)[:32]}-{face.index}"
             data = self.cache.load_json("cmap", ckey)
             if data is not None and data.get("version") == 1:
                 cov = Coverage.from_json(data["ranges"])
@@ -163,83 +208,59 @@ class FontLibrary:
         cov = self.coverage(self.face(role))
         return [chr(cp) for cp in sorted(_codepoints(chars)) if cp not in cov and not is_ignorable(chr(cp))]
 
-    def _digest(self, face: Face) -> str:
+    def assign(self, chars_by_role: Mapping[str, Iterable[str]]) -> Assignment:
+        """Which face draws each character: later candidates are looked at only for the characters
+        the role's own face lacks, and only those whose licence allows embedding."""
+        result = Assignment()
+        for role in sorted(chars_by_role):
+            face = self.face(role)
+            cov = self.coverage(face)
+            need = {cp for cp in _codepoints(chars_by_role[role]) if not is_ignorable(chr(cp))}
+            result.primary[role] = face
+            result.chars[role] = need
+            lacking = sorted(cp for cp in need if cp not in cov)
+            if not lacking:
+                continue
+            later = [f for f in self.faces(role)[1:] if f.embeddable]
+            for cp in lacking:
+                drawn_by = next((f for f in later if cp in self.coverage(f)), None)
+                if drawn_by is None:
+                    result.missing.setdefault(role, []).append(chr(cp))
+                else:
+                    result.fallback.setdefault(role, {})[chr(cp)] = drawn_by
+        return result
+
+    def digest(self, face: Face) -> str:
+        """SHA-256 of the face's font file (remembered in the cache)."""
         try:
             return self.cache.file_digest(face.path)
         except OSError as exc:
             raise FontError(f"{display_path(face.path)}：无法读取字体文件（{exc.strerror or exc}）") from exc
 
-    # --- ReportLab -------------------------------------------------------------------------------
+    # --- ReportLab -----------------------------------------------------------------------------
 
     def register(self, chars_by_role: Mapping[str, Iterable[str]]) -> dict[str, str]:
-        from reportlab.pdfbase import pdfmetrics
+        """Register each role's face with ReportLab for these characters: role → font name."""
+        return self.embed(self.assign(chars_by_role)).names
 
-        groups: dict[tuple[Path, int], tuple[Face, set[int], list[str]]] = {}
-        for role, chars in chars_by_role.items():
-            face = self.face(role)
-            entry = groups.setdefault((face.path, face.index), (face, set(), []))
-            entry[1].update(_codepoints(chars))
-            entry[2].append(role)
-        names: dict[str, str] = {}
-        for face, codepoints, roles in groups.values():
-            self._check_embedding(face)
-            if face.outlines == "truetype":
-                name = _font_name(face, self._digest(face))
-                if name not in pdfmetrics.getRegisteredFontNames():
-                    pdfmetrics.registerFont(self._load(name, face, str(face.path), face.index))
-            else:
-                name = self._register_converted(face, codepoints)
-            names.update(dict.fromkeys(roles, name))
-        return names
+    def embed(self, assignment: Assignment) -> Registration:
+        """Register every face the assignment uses; with how to draw characters from other fonts."""
+        from .embed import register
 
-    def _register_converted(self, face: Face, codepoints: set[int]) -> str:
-        from reportlab.pdfbase import pdfmetrics
+        return register(self, assignment)
 
-        cov = self.coverage(face)
-        wanted = sorted(cp for cp in codepoints | convert.BASE_CODEPOINTS if cp in cov)
-        source = self._digest(face)
-        key = f"{convert.CONVERTER_VERSION}:{source}:{face.index}:{','.join(map(str, wanted))}"
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        name = _font_name(face, digest)
-        if name in pdfmetrics.getRegisteredFontNames():
-            return name
-        prefix = f"{source[:16]}-{face.index}-"
-        path = self.cache.font_path(f"{prefix}{digest[:16]}.ttf")
-        try:
-            data = path.read_bytes()
-        except OSError:  # not converted yet (or removed by another build's clean-up just now)
-            data = self._convert(face, wanted)
-            if self.cache.write(path, data):
-                self.cache.prune_fonts(prefix)
-        buffer = io.BytesIO(data)
-        buffer.name = str(path)  # ReportLab keys the embedded font file by this name
-        pdfmetrics.registerFont(self._load(name, face, buffer, 0))
-        return name
+    def prepare(self, progress: Callable[[str], None] = lambda line: None) -> list[Prepared]:
+        """Make the common repertoire of every role's face ready in the cache (make-issue --prepare-fonts)."""
+        from .embed import prepare
 
-    def _convert(self, face: Face, codepoints: list[int]) -> bytes:
-        try:
-            return convert.convert_cff(face.path, face.index, codepoints)
-        except Exception as exc:  # a broken third-party file is the user's font problem
-            raise FontError(f"{display_path(face.path)}：无法把 CFF 字形转换为 TrueType（{exc}）") from exc
+        return prepare(self, progress)
 
-    def _check_embedding(self, face: Face) -> None:
-        found = self.resolve(face.role).found
-        fs_type = found.info.fs_type if found is not None else 0
-        # The same rule ReportLab applies: restricted licence, no subsetting, or bitmap embedding only.
-        if fs_type == 0x0002 or fs_type & 0x0300:
+    def check_embedding(self, face: Face) -> None:
+        if not face.embeddable:
             raise FontError(
-                f"{display_path(face.path)}：字体的授权标志（OS/2 fsType = 0x{fs_type:04X}）不允许嵌入或子集化，"
+                f"{display_path(face.path)}：字体的授权标志（OS/2 fsType = 0x{face.fs_type:04X}）不允许嵌入或子集化，"
                 "不能用于生成 PDF；请换用允许嵌入的字体文件"
             )
-
-    @staticmethod
-    def _load(name: str, face: Face, source: str | io.BytesIO, index: int):  # -> reportlab TTFont
-        from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
-        try:
-            return TTFont(name, source, subfontIndex=index)
-        except TTFError as exc:
-            raise FontError(f"{display_path(face.path)}：ReportLab 无法使用这个字体（{exc}）") from exc
 
     # --- report ----------------------------------------------------------------------------------
 

@@ -49,10 +49,17 @@ def _coverage_line(lib: FontLibrary, role: str, chars: Iterable[str]) -> str:
 
     distinct = {c for text in chars for c in text if not is_ignorable(c)}
     try:
-        missing = lib.missing(role, distinct)
+        assignment = lib.assign({role: distinct})
     except FontError as exc:
         return f"字符：无法检查（{exc}）"
-    if not missing:
+    fallback = assignment.fallback.get(role, {})
+    missing = assignment.missing.get(role, [])
+    if not fallback and not missing:
         return f"字符：共 {len(distinct)} 个，全部可以排印"
-    listed = "、".join(f"{c} U+{ord(c):04X}" for c in missing)
-    return f"字符：共 {len(distinct)} 个，可排印 {len(distinct) - len(missing)} 个，缺 {len(missing)} 个：{listed}"
+    own = len(distinct) - len(fallback) - len(missing)
+    line = f"字符：共 {len(distinct)} 个，本字体排印 {own} 个"
+    if fallback:
+        line += "，由后备字体排印 " + "、".join(f"{c} U+{ord(c):04X}（{f}）" for c, f in sorted(fallback.items()))
+    if missing:
+        line += f"，缺 {len(missing)} 个：" + "、".join(f"{c} U+{ord(c):04X}" for c in missing)
+    return line

@@ -96,15 +96,10 @@ def _face_offsets(f: BinaryIO) -> list[int]:
 
 
 def _read_face(f: BinaryIO, index: int, offset: int) -> FaceInfo:
-    head = _read(f, offset, 12)
-    if head[:4] not in _SFNT_VERSIONS:
-        raise SfntError(f"face {index}: not a TrueType/OpenType font")
-    (num_tables,) = struct.unpack(">H", head[4:6])
-    directory = _read(f, offset + 12, 16 * num_tables)
-    tables: dict[str, tuple[int, int]] = {}
-    for i in range(num_tables):
-        tag, _checksum, toff, tlen = struct.unpack(">4sIII", directory[16 * i : 16 * i + 16])
-        tables[tag.decode("latin-1")] = (toff, tlen)
+    try:
+        tables = _table_directory(f, offset)
+    except SfntError:
+        raise SfntError(f"face {index}: not a TrueType/OpenType font") from None
     outlines = next((kind for tag, kind in _OUTLINE_TABLES if tag in tables), "none")
     fs_type = 0
     if "OS/2" in tables:
@@ -159,3 +154,40 @@ def _decode(pid: int, eid: int, raw: bytes) -> str:
     else:
         return ""
     return text.replace("\x00", "").strip()
+
+
+# The ideographic em box of CJK fonts without usable metrics: 0.88 em above the baseline, 0.12 below.
+DEFAULT_EM_BOX = (-0.12, 0.88)
+
+
+def read_em_box(path: Path, index: int) -> tuple[float, float]:
+    """The face's ideographic em box (bottom, top) in em, from OS/2 sTypoDescender/sTypoAscender, which
+    CJK fonts set to the em box (Noto CJK, 霞鹜文楷, 宋体: −120/880 of 1000); DEFAULT_EM_BOX when the
+    typo metrics do not span one em."""
+    with open(path, "rb") as f:
+        offsets = _face_offsets(f)
+        if not 0 <= index < len(offsets):
+            raise SfntError(f"face index {index} out of range 0..{len(offsets) - 1}")
+        tables = _table_directory(f, offsets[index])
+        if "head" not in tables or "OS/2" not in tables:
+            return DEFAULT_EM_BOX
+        (upm,) = struct.unpack(">H", _read(f, tables["head"][0] + 18, 2))
+        if tables["OS/2"][1] < 72 or not 16 <= upm <= 16384:
+            return DEFAULT_EM_BOX
+        ascender, descender = struct.unpack(">hh", _read(f, tables["OS/2"][0] + 68, 4))
+    if ascender <= 0 or abs(ascender - descender - upm) > upm // 100:
+        return DEFAULT_EM_BOX
+    return descender / upm, ascender / upm
+
+
+def _table_directory(f: BinaryIO, offset: int) -> dict[str, tuple[int, int]]:
+    head = _read(f, offset, 12)
+    if head[:4] not in _SFNT_VERSIONS:
+        raise SfntError("not a TrueType/OpenType font")
+    (num_tables,) = struct.unpack(">H", head[4:6])
+    directory = _read(f, offset + 12, 16 * num_tables)
+    tables: dict[str, tuple[int, int]] = {}
+    for i in range(num_tables):
+        tag, _checksum, toff, tlen = struct.unpack(">4sIII", directory[16 * i : 16 * i + 16])
+        tables[tag.decode("latin-1")] = (toff, tlen)
+    return tables
