@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", default=None, help="输出目录（默认：项目的 out/）")
     p.add_argument("--check", action="store_true", help="只校验源文件和字体，不生成 PDF")
     p.add_argument("--fonts", action="store_true", help="列出每个字体角色使用的字体文件及其对本期字符的覆盖")
+    p.add_argument("--prepare-fonts", action="store_true",
+                   help="把各字体角色的常用字（GB 2312 及标点）预先转换好存入缓存（只需一次，约半分钟），"
+                   "此后新的一期很少再需要转换字体")
     p.add_argument("--all", action="store_true", help="生成 content/ 中的每一期（只重新生成有改动的）")
     p.add_argument("-j", "--jobs", type=int, metavar="N", default=None, help="同时运行的进程数（默认：CPU 核数）")
     p.add_argument("--force", action="store_true", help="不论有无改动，全部重新生成")
@@ -100,6 +103,12 @@ def run(argv: list[str]) -> int:
         else:
             root = find_root(Path.cwd())
         project = Project(root)
+        if args.prepare_fonts:
+            from .pipeline import prepare_fonts
+
+            prepare_fonts(project, lambda line: print(line, flush=True))
+            if not args.issue:
+                return 0
         if args.fonts:
             library = project.font_library()
             chars = prepare(resolve_source(args.issue, root), project).chars if args.issue else None
@@ -114,10 +123,12 @@ def run(argv: list[str]) -> int:
         source = resolve_source(args.issue, root)
         if args.check:
             prepared = prepare(source, project)
+            sys.stderr.writelines(f"{w}\n" for w in prepared.warnings)
             print(f"{display_path(source)}：校验通过（{len(prepared.issue.articles)} 篇文章）")
             return 0
         out_dir = Path(args.out) if args.out else root / "out"
         result = build(source, out_dir, project)
+        sys.stderr.writelines(f"{w}\n" for w in result.warnings)
         print(
             f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
             f"{result.seconds:.2f} s"

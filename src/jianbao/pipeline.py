@@ -11,8 +11,10 @@ import errno
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .charset import chars_by_role
 from .errors import (
@@ -27,6 +29,11 @@ from .layout import Layout
 from .layout_file import layout_path, load_layout
 from .model import Issue
 from .source import load_issue
+
+if TYPE_CHECKING:
+    from .compose import Fonts
+    from .fonts.embed import Prepared as PreparedFace
+    from .fonts.library import Assignment
 
 
 @dataclass(frozen=True)
@@ -52,11 +59,24 @@ class Project:
 
 
 @dataclass(frozen=True)
+class BuildWarning:
+    """Something the user should know that did not stop the build, at its place in the source."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}：警告：{self.message}"
+
+
+@dataclass(frozen=True)
 class Prepared:
     issue: Issue
     layout: Layout
     fonts: FontLibrary
     chars: dict[str, set[str]]
+    assignment: Assignment | None = None  # which font draws each character of each role
+    warnings: list[BuildWarning] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,7 @@ class BuildResult:
     size: int
     seconds: float
     issue: Issue | None = None  # the validated issue the PDF was made from (batch runs record it)
+    warnings: list[BuildWarning] = field(default_factory=list)  # e.g. characters set in a fallback font
 
 
 def prepare(source: Path, project: Project) -> Prepared:
@@ -74,29 +95,55 @@ def prepare(source: Path, project: Project) -> Prepared:
     layout = load_layout(layout_path(project.layouts, issue.layout))
     library = project.font_library()
     chars = chars_by_role(issue, layout)
-    check_coverage(source, issue, library, chars)
-    return Prepared(issue, layout, library, chars)
+    assignment, warnings = assign_fonts(source, issue, library, chars)
+    return Prepared(issue, layout, library, chars, assignment, warnings)
 
 
-def check_coverage(source: Path, issue: Issue, library: FontLibrary, chars: dict[str, set[str]]) -> None:
-    """Every character must be drawable by its role's font, else a located error per character."""
-    problems: list[SourceError] = []
+def assign_fonts(
+    source: Path, issue: Issue, library: FontLibrary, chars: dict[str, set[str]]
+) -> tuple[Assignment, list[BuildWarning]]:
+    """Which font draws each character. A character the role's font lacks is drawn by the next
+    candidate of the role that has it, with a located warning; one that no candidate has is an error."""
+    from .fonts.config import role_label
+
+    assignment = library.assign(chars)
+    if not assignment.fallback and not assignment.missing:
+        return assignment, []
     text = source.read_text(encoding="utf-8-sig").splitlines()
-    for role in sorted(chars):
-        missing = library.missing(role, chars[role])
-        if not missing:
-            continue
-        face = library.face(role)
-        for ch in missing:
-            line, col = _find(text, ch)
+
+    def where(ch: str) -> Location:
+        line, col = _find(text, ch)
+        return Location(issue.source, line, col)
+
+    def order(item: SourceError | BuildWarning) -> tuple[int, int]:
+        return (item.location.line, item.location.column)
+
+    problems: list[SourceError] = []
+    for role, chars_missing in sorted(assignment.missing.items()):
+        tried = "、".join(f"{f.family} {f.style}" for f in library.faces(role))
+        for ch in chars_missing:
             problems.append(SourceError(
-                Location(issue.source, line, col), "",
-                f"字符“{ch}”（U+{ord(ch):04X}）在字体角色 {role} 的字体 {face.family}（{face.path.name}）中没有字形；"
-                f"请改用其他字或在 fonts/ 中放入包含此字的字体",
+                where(ch), "",
+                f"字符“{ch}”（U+{ord(ch):04X}）在字体角色 {role_label(role)}的所有候选字体（{tried}）中都没有字形；"
+                f"请改用其他字，或把含有此字的字体放入 fonts/ 并列入 fonts/fonts.yaml 中该角色的候选字体",
             ))
     if problems:
-        problems.sort(key=lambda e: (e.location.line, e.location.column))
-        raise MissingGlyphsError(problems)
+        raise MissingGlyphsError(sorted(problems, key=order))
+    warnings = [
+        BuildWarning(
+            where(ch),
+            f"字符“{ch}”（U+{ord(ch):04X}）不在字体角色 {role_label(role)}的字体 {assignment.primary[role]} 中，"
+            f"改用候选字体 {face}排印",
+        )
+        for role, by_char in sorted(assignment.fallback.items())
+        for ch, face in sorted(by_char.items())
+    ]
+    return assignment, sorted(warnings, key=order)
+
+
+def prepare_fonts(project: Project, progress: Callable[[str], None]) -> list[PreparedFace]:
+    """Make every role's face ready in the font cache (make-issue --prepare-fonts)."""
+    return project.font_library().prepare(progress)
 
 
 def _find(lines: list[str], ch: str) -> tuple[int, int]:
@@ -108,13 +155,11 @@ def _find(lines: list[str], ch: str) -> tuple[int, int]:
 
 
 def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
-    from .compose import Fonts, compose_pdf  # ReportLab's platypus only when a PDF is made
+    from .compose import compose_pdf  # ReportLab's platypus only when a PDF is made
 
     started = time.perf_counter()
     prepared = prepare(source, project)
-    names = prepared.fonts.register(prepared.chars)
-    bold = frozenset(role for role in names if _is_bold(prepared.fonts.face(role).style))
-    fonts = Fonts(names, bold)
+    fonts = _register_fonts(prepared)
     target = out_dir / f"{prepared.issue.id}.pdf"
     _ensure_dir(out_dir)
     try:
@@ -133,7 +178,25 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     finally:
         with contextlib.suppress(OSError):  # never hide the error that brought us here
             tmp.unlink(missing_ok=True)
-    return BuildResult(target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue)
+    return BuildResult(
+        target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue,
+        prepared.warnings,
+    )
+
+
+def _register_fonts(prepared: Prepared) -> Fonts:
+    """Register the fonts with ReportLab; what the composer needs to know of them."""
+    from .compose import Fonts, Substitute
+
+    assert prepared.assignment is not None
+    registration = prepared.fonts.embed(prepared.assignment)
+    names = registration.names
+    bold = frozenset(role for role in names if _is_bold(prepared.fonts.face(role).style))
+    substitutes = {
+        role: {ch: Substitute(p.font, p.advance, p.scale, p.dx, p.dy) for ch, p in placed.items()}
+        for role, placed in registration.placements.items()
+    }
+    return Fonts(names, bold, substitutes)
 
 
 def _is_bold(style: str) -> bool:

@@ -5,6 +5,6 @@ registered ReportLab font name, and which roles have a real bold face.
 """
 
 from .document import ComposeResult, compose_pdf
-from .textset import Fonts
+from .textset import Fonts, Substitute
 
-__all__ = ["ComposeResult", "Fonts", "compose_pdf"]
+__all__ = ["ComposeResult", "Fonts", "Substitute", "compose_pdf"]

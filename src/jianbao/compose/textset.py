@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -21,27 +21,51 @@ FAKE_BOLD_STROKE = 0.03  # outline width of synthetic bold, in em (Word uses abo
 
 
 @dataclass(frozen=True)
+class Substitute:
+    """A character the role's font lacks, drawn from another font and fitted to the role's grid cell.
+    All in em of the style's size: the advance it takes in the line, the glyph's scale and offset."""
+
+    font: str
+    advance: float
+    scale: float = 1.0
+    dx: float = 0.0
+    dy: float = 0.0
+
+
+@dataclass(frozen=True)
 class Fonts:
-    """The registered fonts: role → ReportLab font name, and the roles whose face is really bold."""
+    """The registered fonts: role → ReportLab font name, the roles whose face is really bold, and per
+    role the characters drawn from another font (per-character fallback)."""
 
     names: dict[str, str]
     bold_roles: frozenset[str] = frozenset()
+    substitutes: Mapping[str, Mapping[str, Substitute]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Face:
-    """A style resolved to a drawable font: ReportLab font name, size, colour, synthetic-bold stroke."""
+    """A style resolved to a drawable font: ReportLab font name, size, colour, synthetic-bold stroke,
+    and the characters another font draws."""
 
     font: str
     size: float
     colour: CMYK
     stroke: float = 0.0  # > 0: fill and stroke the outlines (text render mode 2) for a bold look
+    substitutes: Mapping[str, Substitute] = field(default_factory=dict, compare=False, repr=False)
+
+    def advance(self, char: str) -> float:
+        """The character's advance in pt, whichever font draws it."""
+        sub = self.substitutes.get(char)
+        return sub.advance * self.size if sub is not None else advance(char, self.font, self.size)
 
 
 def resolve(style: TextStyle, fonts: Fonts) -> Face:
     """A bold style on a face without a bold weight (仿宋, 楷体) is emboldened by stroking."""
     fake = style.bold and style.role not in fonts.bold_roles
-    return Face(fonts.names[style.role], style.size, style.colour, FAKE_BOLD_STROKE * style.size if fake else 0.0)
+    return Face(
+        fonts.names[style.role], style.size, style.colour, FAKE_BOLD_STROKE * style.size if fake else 0.0,
+        fonts.substitutes.get(style.role, {}),
+    )
 
 
 def _set_face(canv: Canvas, face: Face) -> int:
@@ -65,7 +89,10 @@ def items(runs: Iterable[tuple[str, int]], faces: Sequence[Face]) -> list[Item]:
     out: list[Item] = []
     for text, style in runs:
         face = faces[style]
-        out.extend(Item(ch, advance(ch, face.font, face.size), style) for ch in text)
+        if face.substitutes:
+            out.extend(Item(ch, face.advance(ch), style) for ch in text)
+        else:
+            out.extend(Item(ch, advance(ch, face.font, face.size), style) for ch in text)
     return out
 
 
@@ -86,19 +113,25 @@ def baseline_in_slot(slot_top: float, size: float, grid_size: float) -> float:
 
 def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Sequence[Face]) -> None:
     """Paint one broken line: consecutive glyphs of one face whose spacing differs from their natural
-    advance by the same amount become one text run with that character spacing (Tc)."""
+    advance by the same amount become one text run with that character spacing (Tc). A character
+    drawn from another font is a run of its own."""
     glyphs = line.glyphs
     n = len(glyphs)
     i = 0
     while i < n:
         g = glyphs[i]
         face = faces[g.style]
+        subs = face.substitutes
+        if subs and g.char in subs:
+            _draw_substitute(canv, g.char, x0 + g.x + g.dx, baseline, face, subs[g.char])
+            i += 1
+            continue
         j = i + 1
         spacing = 0.0
         if g.dx == 0:
             while j < n:
                 h = glyphs[j]
-                if h.style != g.style or h.dx != 0:
+                if h.style != g.style or h.dx != 0 or (subs and h.char in subs):
                     break
                 prev = glyphs[j - 1]
                 gap = (h.x - prev.x) - advance(prev.char, face.font, face.size)
@@ -113,22 +146,48 @@ def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Seque
         i = j
 
 
+def _draw_substitute(canv: Canvas, char: str, x: float, baseline: float, face: Face, sub: Substitute) -> None:
+    """One character from another font, scaled and moved into the cell its own font would fill."""
+    mode = _set_face(canv, face)
+    canv.setFont(sub.font, face.size * sub.scale)
+    canv.drawString(x + sub.dx * face.size, baseline + sub.dy * face.size, char, mode=mode)
+
+
+def _draw_spaced(canv: Canvas, text: str, x: float, baseline: float, face: Face, spacing: float) -> None:
+    """``text`` with ``spacing`` pt after each character, characters from other fonts included."""
+    subs = face.substitutes
+    if not subs or not any(ch in subs for ch in text):
+        mode = _set_face(canv, face)
+        canv.drawString(x, baseline, text, mode=mode, charSpace=spacing)
+        return
+    start = 0
+    for k, ch in enumerate(text):
+        if ch not in subs:
+            continue
+        if k > start:
+            _draw_spaced(canv, text[start:k], x, baseline, face, spacing)
+            x += tracked_width(text[start:k], face, 0) + spacing * (k - start)
+        _draw_substitute(canv, ch, x, baseline, face, subs[ch])
+        x += face.advance(ch) + spacing
+        start = k + 1
+    if start < len(text):
+        _draw_spaced(canv, text[start:], x, baseline, face, spacing)
+
+
 def draw_tracked(canv: Canvas, text: str, x: float, baseline: float, face: Face, tracking: float) -> None:
     """A short label with letter spacing (tracking in units of the size)."""
-    mode = _set_face(canv, face)
-    canv.drawString(x, baseline, text, mode=mode, charSpace=tracking * face.size)
+    _draw_spaced(canv, text, x, baseline, face, tracking * face.size)
 
 
 def tracked_width(text: str, face: Face, tracking: float) -> float:
     if not text:
         return 0.0
-    natural = sum(advance(ch, face.font, face.size) for ch in text)
+    natural = sum(face.advance(ch) for ch in text)
     return natural + tracking * face.size * (len(text) - 1)
 
 
 def spread(canv: Canvas, text: str, x: float, baseline: float, face: Face, width: float) -> None:
     """分散对齐: spread the characters of ``text`` evenly over ``width``."""
-    natural = sum(advance(ch, face.font, face.size) for ch in text)
+    natural = sum(face.advance(ch) for ch in text)
     cs = (width - natural) / (len(text) - 1) if len(text) > 1 else 0.0
-    mode = _set_face(canv, face)
-    canv.drawString(x, baseline, text, mode=mode, charSpace=cs)
+    _draw_spaced(canv, text, x, baseline, face, cs)
