@@ -251,6 +251,7 @@ ISSUES = st.builds(
     closing=CLOSINGS,
     edition=st.none() | words(max_size=6),
     cumulative=st.none() | st.integers(1, 9999),
+    keywords=st.lists(words(max_size=10), max_size=3).map(tuple),
 )
 
 

@@ -326,6 +326,20 @@ def test_a_source_named_by_path_is_read_where_it_is_and_only_out_is_written(tmp_
     assert changed == {"project/out/2018-06.pdf", "pdfs/2018-06.pdf"}
 
 
+def test_a_link_where_the_pdf_goes_is_replaced_not_written_through(tmp_path: Path) -> None:
+    project = _project(tmp_path / "project")
+    _valid_issue(project)
+    victim = tmp_path / "precious.txt"
+    victim.write_text("must stay as it is")
+    (project / "out").mkdir()
+    (project / "out" / "2018-06.pdf").symlink_to(victim)
+    result = make_issue("2018-06", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "must stay as it is"
+    pdf = project / "out" / "2018-06.pdf"
+    assert not pdf.is_symlink() and pdf.read_bytes().startswith(b"%PDF")
+
+
 @pytest.mark.parametrize("arg", ["../../etc/passwd", "/etc/passwd", "2018-06/../../x", "2018_06", "２０１８-０６", "-"])
 def test_anything_but_an_issue_id_or_a_yaml_path_is_refused(tmp_path: Path, arg: str) -> None:
     project = _project(tmp_path)
