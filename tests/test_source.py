@@ -401,6 +401,13 @@ def test_too_large_file_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_unreadable_file(tmp_path: Path) -> None:
+    (tmp_path / "2018-06.yaml").mkdir()
+    with pytest.raises(ValidationFailed) as caught:
+        load_issue(tmp_path / "2018-06.yaml", "content/2018-06.yaml")
+    assert [str(e) for e in caught.value.errors] == ["content/2018-06.yaml：无法读取文件（这是一个目录，不是文件）"]
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     assert errors_of(tmp_path, MINIMAL.encode("gbk")) == [
         "content/2018-06.yaml:1:9：文件不是 UTF-8 编码（可能是 GBK/GB2312），请在编辑器中另存为 UTF-8"

@@ -11,6 +11,7 @@ Only the node tree is built (``compose``); no Python object is ever constructed 
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,13 +172,22 @@ class _PositionedLoader(yaml.SafeLoader):
         return node
 
 
+_READ_ERRORS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.EIO: "磁盘读写出错",
+}
+
+
 def read_text(path: Path, file: str) -> str:
     """The file's text: UTF-8 (with or without BOM), at most :data:`MAX_FILE_BYTES`."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
+        reason = _READ_ERRORS.get(exc.errno or 0) or exc.strerror or exc.__class__.__name__
         raise ValidationFailed([SourceError(Location(file), "", f"无法读取文件（{reason}）")]) from exc
     if len(data) > MAX_FILE_BYTES:
         try:
