@@ -27,6 +27,7 @@ from .errors import (
 from .fonts import FontLibrary
 from .layout import Layout
 from .layout_file import layout_path, load_layout
+from .lint import ascii_punctuation
 from .model import Issue
 from .source import load_issue
 
@@ -95,21 +96,24 @@ def prepare(source: Path, project: Project) -> Prepared:
     layout = load_layout(layout_path(project.layouts, issue.layout))
     library = project.font_library()
     chars = chars_by_role(issue, layout)
-    assignment, warnings = assign_fonts(source, issue, library, chars)
+    lines = source.read_text(encoding="utf-8-sig").splitlines()  # to locate characters in messages
+    assignment, warnings = assign_fonts(lines, issue, library, chars)
+    warnings += [BuildWarning(where, message) for where, message in ascii_punctuation(issue, lines)]
+    warnings.sort(key=lambda w: (w.location.line, w.location.column))
     return Prepared(issue, layout, library, chars, assignment, warnings)
 
 
 def assign_fonts(
-    source: Path, issue: Issue, library: FontLibrary, chars: dict[str, set[str]]
+    text: list[str], issue: Issue, library: FontLibrary, chars: dict[str, set[str]]
 ) -> tuple[Assignment, list[BuildWarning]]:
     """Which font draws each character. A character the role's font lacks is drawn by the next
-    candidate of the role that has it, with a located warning; one that no candidate has is an error."""
+    candidate of the role that has it, with a located warning; one that no candidate has is an error.
+    ``text`` is the source's lines, to say where a character occurs."""
     from .fonts.config import role_label
 
     assignment = library.assign(chars)
     if not assignment.fallback and not assignment.missing:
         return assignment, []
-    text = source.read_text(encoding="utf-8-sig").splitlines()
 
     def where(ch: str) -> Location:
         line, col = _find(text, ch)

@@ -10,7 +10,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ..layout import CMYK, TextStyle
-from ..linebreak import Item, Line, Measure, balance_lines, break_paragraph
+from ..linebreak import Item, Line, Measure, Placed, balance_lines, break_paragraph
 
 # The ideographic em box: 0.88 em above the baseline, 0.12 em below.
 EM_ASCENT = 0.88
@@ -128,10 +128,11 @@ def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Seque
             continue
         j = i + 1
         spacing = 0.0
-        if g.dx == 0:
+        shift = _cell_shift(g, face)
+        if g.dx == 0 and not shift:
             while j < n:
                 h = glyphs[j]
-                if h.style != g.style or h.dx != 0 or (subs and h.char in subs):
+                if h.style != g.style or h.dx != 0 or (subs and h.char in subs) or _cell_shift(h, face):
                     break
                 prev = glyphs[j - 1]
                 gap = (h.x - prev.x) - advance(prev.char, face.font, face.size)
@@ -142,8 +143,25 @@ def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Seque
                 j += 1
         text = "".join(glyphs[k].char for k in range(i, j))
         mode = _set_face(canv, face)
-        canv.drawString(x0 + g.x + g.dx, baseline, text, mode=mode, charSpace=spacing if j - i > 1 else 0)
+        canv.drawString(x0 + g.x + g.dx + shift, baseline, text, mode=mode, charSpace=spacing if j - i > 1 else 0)
         i = j
+
+
+_OPENING_QUOTES = frozenset("“‘")
+_CENTRED_MARKS = frozenset("—…·⋯")
+
+
+def _cell_shift(g: Placed, face: Face) -> float:
+    """Where a font gives “ ” ‘ ’ — … · Latin (proportional) widths, place the glyph in its cell as
+    the full-width form would sit: opening quotes against the text that follows, dashes and dots
+    centred, closing quotes (the default) against the text before."""
+    if g.char not in _OPENING_QUOTES and g.char not in _CENTRED_MARKS:
+        return 0.0
+    natural = advance(g.char, face.font, face.size)
+    if natural >= 0.75 * face.size or g.advance <= natural:
+        return 0.0
+    room = g.advance - natural
+    return room if g.char in _OPENING_QUOTES else room / 2
 
 
 def _draw_substitute(canv: Canvas, char: str, x: float, baseline: float, face: Face, sub: Substitute) -> None:

@@ -1,0 +1,62 @@
+"""Advice on the source text that does not stop a build: ASCII punctuation inside Chinese text.
+
+GB/T 15834 sets Chinese text with full-width marks; an ASCII comma or bracket pasted from another
+program is a typo we report (with the full-width replacement), never one we change silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .errors import Location
+from .linebreak import is_cjk
+from .model import Issue
+
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "[": "［", "]": "］", "?": "？", "!": "！"}
+
+
+def _texts(issue: Issue) -> Iterator[tuple[str, int]]:
+    """Every text the issue prints, with the source line where it starts (0 when unknown)."""
+    for article in issue.articles:
+        for text in (article.title, article.subtitle, article.contents_title, article.byline, article.dateline):
+            if text:
+                yield text, article.line
+        for block in article.body:
+            yield block.text, block.line
+    for d in issue.closing.distribution:
+        for group in d.groups:
+            yield group, 0
+    for item in (*issue.closing.contacts, *issue.closing.signoff):
+        yield item.value, 0
+
+
+def _in_chinese(text: str, i: int) -> bool:
+    """An ASCII mark counts as inside Chinese text when its nearest non-space neighbour on either
+    side is a CJK character (so 0573-82073683, http://… and (2018) in Latin text are left alone)."""
+    left = next((c for c in reversed(text[:i]) if not c.isspace()), "")
+    right = next((c for c in text[i + 1:] if not c.isspace()), "")
+    return (bool(left) and is_cjk(left)) or (bool(right) and is_cjk(right))
+
+
+def _locate(lines: list[str], start: int, snippet: str, offset: int) -> tuple[int, int]:
+    for number in range(max(start, 1), len(lines) + 1):
+        col = lines[number - 1].find(snippet)
+        if col >= 0:
+            return number, col + offset + 1
+    return start, 0
+
+
+def ascii_punctuation(issue: Issue, source_lines: list[str]) -> list[tuple[Location, str]]:
+    """(location, message) for each ASCII mark set inside Chinese text."""
+    found: list[tuple[Location, str]] = []
+    for text, line in _texts(issue):
+        for i, ch in enumerate(text):
+            if ch in FULL_WIDTH and _in_chinese(text, i):
+                lo = max(0, i - 3)
+                snippet = text[lo:i + 4]
+                number, col = _locate(source_lines, line, snippet, i - lo)
+                found.append((
+                    Location(issue.source, number, col),
+                    f"中文中使用了半角标点“{ch}”（…{snippet}…），应为全角“{FULL_WIDTH[ch]}”；已按原样排印",
+                ))
+    return found
