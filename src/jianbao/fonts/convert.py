@@ -4,7 +4,8 @@ CFF (PostScript-outline) faces are converted, since ReportLab reads only ``glyf`
 the glyphs of the requested code points, draw each through Cu2QuPen (cubic -> quadratic, max_err
 1 unit, direction reversed for TrueType) into a TTGlyphPen, and build a new font around them,
 copying head/hhea/OS/2/name/post from the source.
-Layout tables (GSUB/GPOS), vertical metrics and hinting are left out: ReportLab uses none of them.
+Layout tables (GSUB/GPOS), vertical metrics, hinting and all but the essential names are left out:
+ReportLab uses none of them.
 
 The output depends only on the source font, the face index, the code points and CONVERTER_VERSION:
 no timestamps are touched (recalcTimestamp=False), so the same inputs give the same bytes.
@@ -24,7 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 # Bump when the output of convert_cff or subset_truetype changes: it is part of every cache key.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2
 
 # Always included in a converted subset, so that text the composer generates (page numbers, rules,
 # punctuation) is drawable even if it was not passed in the character set.
@@ -72,6 +73,7 @@ def convert_cff(path: Path, index: int, codepoints: Iterable[int], psname_suffix
         fb.setupHorizontalMetrics({n: (hmtx[n][0], getattr(glyf[n], "xMin", 0)) for n in order})
         for tag in ("head", "hhea", "OS/2", "name", "post"):
             fb.font[tag] = src[tag]
+        _trim_names(fb.font["name"])
         _rename(fb.font, psname_suffix)
         fb.font["head"].glyphDataFormat = 0
         fb.font["post"].formatType = 3.0
@@ -104,6 +106,21 @@ def subset_truetype(path: Path, index: int, codepoints: Iterable[int], psname_su
         font.save(out)
     conversion_count += 1
     return out.getvalue()
+
+
+def _trim_names(table) -> None:  # a fontTools name table
+    """Only the names a PDF needs: IDs 0–6 (copyright, family, style, unique ID, full name, version,
+    PostScript name) in English. ReportLab copies the name table into every 256-glyph subset it
+    embeds: the 2 KB of Noto CJK's (licence text, names in five languages) cost a PDF 5 KB."""
+
+    def english(record) -> bool:
+        return (record.platformID, record.langID) in ((3, 0x409), (1, 0)) or record.platformID == 0
+
+    kept = [r for r in table.names if r.nameID <= 6 and english(r)]
+    for needed in (1, 6):  # a face without English names keeps its own
+        if not any(r.nameID == needed for r in kept):
+            kept += [r for r in table.names if r.nameID == needed][:1]
+    table.names = kept
 
 
 def _rename(font, suffix: str) -> None:  # font: fontTools TTFont
