@@ -154,7 +154,7 @@ def gb2312_build(tmp_path_factory: pytest.TempPathFactory, gb2312_font: Path) ->
 
 def test_build_warns_with_location_character_and_font_and_succeeds(gb2312_build):
     _, stderr, project = gb2312_build
-    lines = stderr.strip().splitlines()
+    lines = [x for x in stderr.strip().splitlines() if "字体角色" in x]  # other warnings may come too
     source = (project / "content" / "2018-06.yaml").read_text(encoding="utf-8").splitlines()
     line_no = next(i for i, line in enumerate(source, 1) if NAME in line)
     for ch, code in ((EXT_B, "U+20BB7"), (EXT_A, "U+3400")):

@@ -136,7 +136,7 @@ def assign_fonts(
     warnings = [
         BuildWarning(
             where(ch),
-            f"字符“{ch}”（U+{ord(ch):04X}）不在字体角色 {role_label(role)}的字体 {assignment.primary[role]} 中，"
+            f"字符“{ch}”（U+{ord(ch):04X}）不在字体角色 {role_label(role)}的字体 {assignment.primary[role]}中，"
             f"改用候选字体 {face}排印",
         )
         for role, by_char in sorted(assignment.fallback.items())
