@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .compose.story import HEADING_STYLES, TOC_HEADING
-from .layout import Layout
+from .layout import HEADING_STYLES, TOC_HEADING, Layout
 from .linebreak import is_cjk
 from .model import Heading, Issue
 

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 CMYK = tuple[float, float, float, float]  # 0..1 each
 
+TOC_HEADING = "目录"  # the contents heading (drawn letter-spaced: 目 录)
+HEADING_STYLES = {1: "heading1", 2: "heading2", 3: "heading3", 4: "heading4"}  # heading level → style
+
 
 @dataclass(frozen=True)
 class TextStyle:

@@ -9,16 +9,13 @@ from functools import cache
 
 from reportlab.platypus import Flowable
 
-from ..layout import Layout, TextStyle
+from ..layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
 from ..linebreak import Line, Measure, Variant, is_cjk, paragraph_variants
 from ..model import Article, Heading, Issue, Paragraph
 from .closing import ClosingBlock
 from .flowables import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext
 from .masthead import Masthead
 from .textset import Face, Fonts, balance_text, break_text, items, resolve, tracked_width
-
-TOC_HEADING = "目录"
-HEADING_STYLES = {1: "heading1", 2: "heading2", 3: "heading3", 4: "heading4"}
 
 
 def _script_runs(text: str) -> list[tuple[bool, str]]:
