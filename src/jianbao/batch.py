@@ -14,6 +14,7 @@ finished PDFs are kept, and the manifest is saved describing exactly the PDFs in
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing
 import os
@@ -76,8 +77,9 @@ def default_jobs() -> int:
 
 
 def plan(selected: list[Selected], manifest: Manifest, prints: Fingerprints, *, out_dir: Path, root: Path,
-         force: bool) -> tuple[list[Task], list[str]]:
-    """(what to build and why, the IDs that are unchanged)."""
+         force: bool, known: frozenset[str] = frozenset()) -> tuple[list[Task], list[str]]:
+    """(what to build and why, the IDs that are unchanged). ``known``: IDs the manifest listed before
+    entries whose PDF was deleted or replaced were dropped."""
     tasks: list[Task] = []
     unchanged: list[str] = []
     for item in selected:
@@ -90,7 +92,7 @@ def plan(selected: list[Selected], manifest: Manifest, prints: Fingerprints, *, 
         if force:
             reason: str | None = "按 --force 重新生成"
         elif entry is None:
-            reason = "PDF 不存在或已被替换" if item.id in manifest.entries else "尚未生成"
+            reason = "PDF 已被删除或替换" if item.id in known else "尚未生成"
         else:
             reason = changed(entry.inputs, prints.inputs(digest, entry.meta.layout))
         if reason is None:
@@ -109,9 +111,10 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
     tty = stream.isatty() if tty is None else tty
     _prepare_out_dir(out_dir)
     manifest = Manifest.load(out_dir)
+    known = frozenset(manifest.entries)
     manifest.prune()
     prints = Fingerprints(root)
-    tasks, unchanged = plan(selected, manifest, prints, out_dir=out_dir, root=root, force=force)
+    tasks, unchanged = plan(selected, manifest, prints, out_dir=out_dir, root=root, force=force, known=known)
     workers = max(1, min(jobs or default_jobs(), len(tasks)))
     report = Report(len(selected), workers if tasks else 0, unchanged=unchanged,
                     reasons={t.job.id: t.reason for t in tasks})
@@ -148,14 +151,25 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
             done = {o.id for o in report.built} | {o.id for o in report.failed}
             report.not_built = [t.job.id for t in order if t.job.id not in done]
             manifest.prune()  # a PDF renamed into place just before the stop is not vouched for
-            manifest.save()
+            _save(manifest)
     else:
-        manifest.save()
+        _save(manifest)
     from .record import write_record
 
-    report.record = write_record(manifest)
+    try:
+        report.record = write_record(manifest)
+    except OSError as exc:
+        raise OutputError(f"{display_path(out_dir)}：无法写入发送记录 index.json 等（{exc.strerror or exc}）") from exc
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _save(manifest: Manifest) -> None:
+    try:
+        manifest.save()
+    except OSError as exc:
+        raise OutputError(f"{display_path(manifest.path)}：无法写入清单（{exc.strerror or exc}）；"
+                          "已生成的 PDF 完好，下次运行时会重新生成它们") from exc
 
 
 def _prepare_out_dir(out_dir: Path) -> None:
@@ -179,7 +193,8 @@ class _Saver:
     def maybe_save(self) -> None:
         now = time.perf_counter()
         if now - self.saved_at >= SAVE_EVERY_SECONDS:
-            self.manifest.save()
+            with contextlib.suppress(OSError):  # only a head start: the final save reports failures
+                self.manifest.save()
             self.saved_at = now
 
 
