@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -36,11 +37,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_issues import generate  # noqa: E402
 
+CPU: list[float] = []  # CPU seconds (user + system) of each make-issue run, its workers included
+ENV = dict(os.environ)  # PYTHONPATH is set to the snapshot of the program being measured
+
 
 def make_issue(project: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "jianbao", *args], cwd=project, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "jianbao", *args], cwd=project, capture_output=True, text=True,
+                            env=ENV)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
         raise SystemExit(f"make-issue {' '.join(args)} failed with status {result.returncode}")
@@ -49,6 +57,46 @@ def make_issue(project: Path, *args: str) -> tuple[float, subprocess.CompletedPr
 
 def last_line(result: subprocess.CompletedProcess, starts: str) -> str:
     return next((line for line in reversed(result.stdout.splitlines()) if line.startswith(starts)), "")
+
+
+def _spin() -> None:
+    x = 0
+    for i in range(6_000_000):
+        x += i * i
+
+
+def machine_scaling(workers: int) -> float:
+    """How much more a pure-CPU loop gets done with ``workers`` processes than with 1, right now: the
+    ceiling for the speed-up on this machine at this moment (other programs share the CPUs)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+
+    def run(n: int) -> float:
+        started = time.perf_counter()
+        processes = [ctx.Process(target=_spin) for _ in range(n)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        return time.perf_counter() - started
+
+    ratios = [workers * run(1) / run(workers) for _ in range(3)]
+    return statistics.median(ratios)
+
+
+def snapshot_program(workdir: Path) -> str:
+    """Copy src/jianbao into the work folder and run that copy: edits made to the working tree while
+    the benchmark runs neither change what is measured nor make the no-op runs rebuild."""
+    src = workdir / "src"
+    if src.exists():
+        shutil.rmtree(src)
+    shutil.copytree(ROOT / "src" / "jianbao", src / "jianbao", ignore=shutil.ignore_patterns("__pycache__"))
+    ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))
+    head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"], capture_output=True,
+                           text=True).stdout.strip()
+    return head.stdout.strip() + (" + uncommitted changes in src/" if dirty else "")
 
 
 def new_project(workdir: Path) -> Path:
@@ -77,13 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="jianbao-archive-"))
+    program = snapshot_program(workdir)
     project = new_project(workdir)
     content = project / "content"
     total = max(args.issues, args.noop_issues)
     print(f"project: {project}  ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f} at start)")
+    print(f"program: {program} (a copy in {workdir / 'src'})")
 
     generate(args.issues, content, seed=args.seed)
-    helptext = subprocess.run([sys.executable, "-m", "jianbao", "--help"], capture_output=True, text=True).stdout
+    helptext = subprocess.run([sys.executable, "-m", "jianbao", "--help"], capture_output=True, text=True,
+                              env=ENV).stdout
     if "--prepare-fonts" in helptext:
         seconds, _ = make_issue(project, "--prepare-fonts")
         print(f"make-issue --prepare-fonts: {seconds:.1f} s (once per machine)")
@@ -93,18 +144,29 @@ def main(argv: list[str] | None = None) -> int:
     pages = [i["pages"] for i in record]
     print(f"  {sum(pages)} pages, {min(pages)}–{max(pages)} per issue, median {statistics.median(pages):g}")
 
+    ceiling = [machine_scaling(args.jobs)]
     times: dict[int, list[float]] = {1: [], args.jobs: []}
+    cpu: dict[int, list[float]] = {1: [], args.jobs: []}
     for run in range(args.runs):
         for jobs in ((1, args.jobs) if run % 2 == 0 else (args.jobs, 1)):
             seconds, result = make_issue(project, "--all", "--force", "-j", str(jobs))
             assert f"生成 {args.issues} 期" in result.stdout, result.stdout[-500:]
             times[jobs].append(seconds)
-            print(f"  run {run + 1}, {jobs} worker(s): {seconds:.1f} s")
+            cpu[jobs].append(CPU[-1])
+            print(f"  run {run + 1}, {jobs} worker(s): {seconds:.1f} s wall, {CPU[-1]:.1f} s CPU, "
+                  f"load {os.getloadavg()[0]:.2f}")
+    ceiling.append(machine_scaling(args.jobs))
     one, many = statistics.median(times[1]), statistics.median(times[args.jobs])
     print(f"full rebuild of {args.issues} issues ({sum(pages)} pages), medians of {args.runs}:")
     print(f"  1 worker:   {one:6.1f} s  {args.issues / one:5.2f} issues/s")
     print(f"  {args.jobs} workers:  {many:6.1f} s  {args.issues / many:5.2f} issues/s"
           f"   speed-up ×{one / many:.2f}   target < 60 s: {'met' if many < 60 else 'NOT met'}")
+    per_issue = statistics.median(cpu[1]) / args.issues
+    busy = statistics.median(c / t for c, t in zip(cpu[args.jobs], times[args.jobs], strict=True))
+    print(f"  CPU per issue {per_issue:.3f} s (1 worker); with {args.jobs} workers the run kept "
+          f"{busy:.2f} of {args.jobs} CPUs busy (less when other programs compete for the CPUs)")
+    print(f"  for comparison, a pure-CPU loop ran ×{ceiling[0]:.2f} (before) and ×{ceiling[1]:.2f} (after) "
+          f"faster with {args.jobs} processes than with 1 on this machine")
 
     if args.noop_issues > args.issues:
         generate(total, content, seed=args.seed)  # the first issues are the same files again
@@ -121,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     noop = []
     for _ in range(max(5, args.runs)):
         seconds, result = make_issue(noop_project, "--all")
-        assert f"未变 {args.noop_issues} 期" in result.stdout, result.stdout[-500:]
+        if f"未变 {args.noop_issues} 期" not in result.stdout:
+            raise SystemExit("the no-op run built something:\n" + result.stdout[-800:])
         noop.append(seconds)
     median = statistics.median(noop)
     print(f"no-op rebuild of {args.noop_issues} issues, median of {len(noop)}: {median:.2f} s"
