@@ -30,7 +30,7 @@ from multiprocessing.connection import wait as connection_wait
 from pathlib import Path
 from typing import TextIO
 
-from .errors import OutputError, UsageError, display_path
+from .errors import OutputError, UsageError, UserError, display_path
 from .fingerprint import Fingerprints, Inputs, bytes_digest, changed
 from .manifest import Entry, Manifest
 from .progress import Progress
@@ -38,6 +38,10 @@ from .selection import Selected
 from .worker import Job, Outcome, build_job, serve
 
 SAVE_EVERY_SECONDS = 1.0
+# From this many builds on, the fonts' common repertoire is made ready first (make-issue
+# --prepare-fonts: once per machine, seconds per face, nothing when done before): cheaper than
+# converting each issue's characters separately.
+PREPARE_FONTS_FROM = 20
 CRASHED = "生成这一期的进程意外退出（可能是内存不足或程序缺陷），未生成 PDF"
 
 
@@ -103,9 +107,12 @@ def plan(selected: list[Selected], manifest: Manifest, prints: Fingerprints, *, 
 
 
 def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None = None, force: bool = False,
-        stream: TextIO | None = None, tty: bool | None = None,
+        stream: TextIO | None = None, tty: bool | None = None, prepare_fonts: bool | None = None,
         build: Callable[[Job], Outcome] = build_job) -> Report:
-    """Build what is out of date among ``selected`` into ``out_dir``; see the module docstring."""
+    """Build what is out of date among ``selected`` into ``out_dir``; see the module docstring.
+
+    ``prepare_fonts``: make the fonts' repertoire ready first (True), never (False), or when there are
+    at least PREPARE_FONTS_FROM issues to build (None)."""
     started = time.perf_counter()
     stream = stream if stream is not None else sys.stdout
     tty = stream.isatty() if tty is None else tty
@@ -119,6 +126,8 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
     report = Report(len(selected), workers if tasks else 0, unchanged=unchanged,
                     reasons={t.job.id: t.reason for t in tasks})
     progress = Progress(len(tasks), stream, tty=tty)
+    if prepare_fonts or (prepare_fonts is None and len(tasks) >= PREPARE_FONTS_FROM):
+        _prepare_fonts(root, progress, required=bool(prepare_fonts))
     if unchanged:
         progress.note(f"未变：{len(unchanged)} 期，无需重新生成")
     if tasks:
@@ -162,6 +171,19 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
         raise OutputError(f"{display_path(out_dir)}：无法写入发送记录 index.json 等（{exc.strerror or exc}）") from exc
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _prepare_fonts(root: Path, progress: Progress, *, required: bool) -> None:
+    """Convert the fonts' common repertoire into the cache before the workers start (they inherit
+    nothing from it but the files). Asked for, a failure is an error; done on our own, a warning."""
+    from .pipeline import Project, prepare_fonts
+
+    try:
+        prepare_fonts(Project(root), lambda line: progress.note(f"准备字体：{line}"))
+    except UserError as exc:
+        if required:
+            raise
+        progress.note(f"准备字体未完成（{str(exc).splitlines()[0]}）；各期将各自转换所需的字")
 
 
 def _save(manifest: Manifest) -> None:

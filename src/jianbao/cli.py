@@ -166,7 +166,8 @@ def _run_batch(args: argparse.Namespace) -> int:
         out_dir = Path(args.out) if args.out else root / "out"
         wanted = [args.volume] if args.volume else args.issues
         selected = select(wanted, all_issues=args.all, content=root / "content")
-        report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force)
+        report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force,
+                           prepare_fonts=True if args.prepare_fonts else None)
         out, err = summary(report)
         try:
             sys.stdout.write(out)

@@ -4,8 +4,9 @@ An issue's PDF depends on four inputs, each reduced to a SHA-256 hex digest:
 
 * ``source``  the bytes of its YAML file;
 * ``layout``  the bytes of the layout file it names (``layouts/<name>.yaml``);
-* ``fonts``   for every font role that layout uses, the face that serves it (file, face index and the
-  file's content hash), plus fonts/fonts.yaml and the list of files in the project's fonts/ folder;
+* ``fonts``   for every font role that layout uses, the faces that serve it — its own face and the
+  later candidates that draw characters it lacks — (file, face index and the file's content hash),
+  plus fonts/fonts.yaml and the list of files in the project's fonts/ folder;
 * ``program`` the jianbao version, a hash of the code that makes PDFs, and the versions of the
   libraries it uses (ReportLab, fontTools, PyYAML).
 
@@ -170,9 +171,9 @@ class Fingerprints:
             library = self._library
             h = hashlib.sha256(str(self._font_base).encode())
             for role in sorted(roles):
-                face = library.face(role)
-                digest = library.cache.file_digest(face.path)
-                h.update(f"\n{role}\t{face.path}\t{face.index}\t{face.outlines}\t{digest}".encode())
+                for face in library.faces(role):  # the role's face, then those that draw what it lacks
+                    digest = library.cache.file_digest(face.path)
+                    h.update(f"\n{role}\t{face.path}\t{face.index}\t{face.outlines}\t{digest}".encode())
             return h.hexdigest()
         except (OSError, UserError):
             return None
