@@ -123,16 +123,22 @@ def _front_matter(year: str, issues: list[_Issue]) -> FrontMatter:
 
 def _draw(front: FrontMatter, root: Path, layout_name: str, folios: list[int], front_pdf: Path,
           folios_pdf: Path) -> None:
-    from .compose.textset import Fonts
+    from .compose import Fonts, Substitute
     from .fonts import FontLibrary
     from .layout_file import layout_path, load_layout
     from .volume_pages import chars_by_role, draw_folios, draw_front_matter
 
     layout = load_layout(layout_path(root / "layouts", layout_name))
     library = FontLibrary(root / "fonts" / "fonts.yaml", root / "fonts")
-    names = library.register(chars_by_role(front, layout))
+    # as a build does (pipeline): each role's face, and other candidates for characters it lacks
+    registration = library.embed(library.assign(chars_by_role(front, layout)))
+    names = registration.names
     bold = frozenset(role for role in names if "bold" in library.face(role).style.lower())
-    fonts = Fonts(names, bold)
+    substitutes = {
+        role: {ch: Substitute(p.font, p.advance, p.scale, p.dx, p.dy) for ch, p in placed.items()}
+        for role, placed in registration.placements.items()
+    }
+    fonts = Fonts(names, bold, substitutes)
     draw_front_matter(front, layout, fonts, front_pdf)
     draw_folios(folios, layout, fonts, folios_pdf)
 
