@@ -1,21 +1,13 @@
-"""A face restricted to some characters, as a small TrueType font that ReportLab loads in a millisecond.
+"""CFF (PostScript-outline) face -> TrueType font that ReportLab can embed.
 
-CFF (PostScript-outline) faces are converted, since ReportLab reads only ``glyf`` outlines. We keep
-the glyphs of the requested code points, draw each through Cu2QuPen (cubic -> quadratic, max_err
-1 unit, direction reversed for TrueType) into a TTGlyphPen, and build a new font around them,
-copying head/hhea/OS/2/name/post from the source.
+ReportLab reads only ``glyf`` outlines. We keep the glyphs of the requested code points, draw each
+through Cu2QuPen (cubic -> quadratic, max_err 1 unit, direction reversed for TrueType) into a
+TTGlyphPen, and build a new font around them, copying head/hhea/OS/2/name/post from the source.
 Layout tables (GSUB/GPOS), vertical metrics, hinting and all but the essential names are left out:
 ReportLab uses none of them.
 
 The output depends only on the source font, the face index, the code points and CONVERTER_VERSION:
 no timestamps are touched (recalcTimestamp=False), so the same inputs give the same bytes.
-
-TrueType faces are subset with fontTools' subsetter (no layout tables, no hinting), for the same
-reason: ReportLab parses the whole cmap and metrics of a font it loads (60 ms for a 15 MB CJK font).
-
-``psname_suffix`` renames the result's PostScript name (``NotoSerifCJKsc-Regular`` → ``…-Sup``), for a
-supplement used in the same PDF as another font made from the same face: PDF viewers and printers
-must never see two different font programs under one name.
 """
 
 from __future__ import annotations
@@ -24,7 +16,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-# Bump when the output of convert_cff or subset_truetype changes: it is part of every cache key.
+# Bump when the output of convert_cff or of ttsubset changes: it is part of every cache key.
 CONVERTER_VERSION = 2
 
 # Always included in a converted subset, so that text the composer generates (page numbers, rules,
@@ -37,14 +29,7 @@ BASE_CODEPOINTS: frozenset[int] = frozenset(
 conversion_count = 0
 
 
-def derive(path: Path, index: int, outlines: str, codepoints: Iterable[int], psname_suffix: str = "") -> bytes:
-    """The face reduced to those code points, with TrueType outlines."""
-    if outlines == "cff":
-        return convert_cff(path, index, codepoints, psname_suffix)
-    return subset_truetype(path, index, codepoints, psname_suffix)
-
-
-def convert_cff(path: Path, index: int, codepoints: Iterable[int], psname_suffix: str = "") -> bytes:
+def convert_cff(path: Path, index: int, codepoints: Iterable[int]) -> bytes:
     """A TrueType-outline font with .notdef and the glyphs of those code points the face maps."""
     global conversion_count
     from fontTools.fontBuilder import FontBuilder
@@ -74,36 +59,12 @@ def convert_cff(path: Path, index: int, codepoints: Iterable[int], psname_suffix
         for tag in ("head", "hhea", "OS/2", "name", "post"):
             fb.font[tag] = src[tag]
         _trim_names(fb.font["name"])
-        _rename(fb.font, psname_suffix)
         fb.font["head"].glyphDataFormat = 0
         fb.font["post"].formatType = 3.0
         fb.setupMaxp()
         fb.font.recalcTimestamp = False
         out = io.BytesIO()
         fb.font.save(out)
-    conversion_count += 1
-    return out.getvalue()
-
-
-def subset_truetype(path: Path, index: int, codepoints: Iterable[int], psname_suffix: str = "") -> bytes:
-    """A TrueType face subset to those code points: outlines and metrics only."""
-    global conversion_count
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    options = subset.Options()
-    options.layout_features = []
-    options.hinting = False
-    options.notdef_outline = True
-    options.glyph_names = False
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG", "DSIG", "kern"]
-    with TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False) as font:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=sorted(set(codepoints)))
-        subsetter.subset(font)
-        _rename(font, psname_suffix)
-        out = io.BytesIO()
-        font.save(out)
     conversion_count += 1
     return out.getvalue()
 
@@ -121,11 +82,3 @@ def _trim_names(table) -> None:  # a fontTools name table
         if not any(r.nameID == needed for r in kept):
             kept += [r for r in table.names if r.nameID == needed][:1]
     table.names = kept
-
-
-def _rename(font, suffix: str) -> None:  # font: fontTools TTFont
-    if not suffix:
-        return
-    for record in font["name"].names:
-        if record.nameID == 6:
-            record.string = f"{record.toUnicode()}{suffix}"

@@ -1,15 +1,17 @@
 """Registering faces with ReportLab from small TrueType fonts kept in the cache.
 
-Each face is loaded from the smallest font the cache already holds that serves the build:
+Each face is registered as a font of exactly the characters the build draws with it (ReportLab
+parses all of a font's cmap and metrics when it loads it: 60 ms for a 15 MB CJK font, 1 ms for an
+issue's subset). That font is cached, keyed by the face's content hash and the characters; a build
+that misses it makes it in milliseconds (``ttsubset``) from
 
-1. the face reduced to exactly this issue's characters (written by an earlier build of the issue);
-2. else the face's prepared repertoire (``make-issue --prepare-fonts``: GB 2312 and the marks of
-   Chinese text), plus, for the few characters outside it, a supplement of just those characters;
-3. else the issue's characters are converted now (CFF) or subset (TrueType) and cached for next time.
+- the font file itself, for a face with TrueType outlines;
+- for a CFF face (Noto CJK), its prepared repertoire (``make-issue --prepare-fonts``: GB 2312 and
+  the marks of Chinese text, converted once), plus a conversion of the few characters outside it,
+  cached too; without a prepared repertoire, a conversion of the issue's characters (seconds).
 
-A supplement and a later candidate drawing a character its role's face lacks (per-character
-fallback) are both described to the composer as a ``Placement``: which font draws the character,
-and how it is scaled and moved to fill the role's grid cell.
+A later candidate drawing a character its role's face lacks (per-character fallback) is described
+to the composer as a ``Placement``: which font draws it, how it is scaled and moved into the cell.
 """
 
 from __future__ import annotations
@@ -28,13 +30,11 @@ from typing import TYPE_CHECKING
 
 from jianbao.errors import FontError, display_path
 
-from . import convert
+from . import convert, ttsubset
 from .sfnt import DEFAULT_EM_BOX, SfntError, read_em_box
 
 if TYPE_CHECKING:
     from .library import Assignment, Face, FontLibrary
-
-SUPPLEMENT_SUFFIX = "-Sup"
 
 
 @dataclass(frozen=True)
@@ -56,25 +56,13 @@ class Registration:
 
 
 @dataclass(frozen=True)
-class FontSet:
-    """The registered fonts of one face: the main font, and a supplement for characters outside it."""
-
-    main: str
-    supplement: str | None = None
-    supplement_chars: frozenset[int] = frozenset()
-
-    def font_for(self, cp: int) -> str:
-        return self.supplement if self.supplement is not None and cp in self.supplement_chars else self.main
-
-
-@dataclass(frozen=True)
 class Prepared:
     """One face made ready by ``prepare``."""
 
     face: Face
     roles: tuple[str, ...]
     chars: int
-    seconds: float  # 0 when it was already in the cache
+    seconds: float  # 0 when it was already in the cache or needs no preparation
     size: int
 
 
@@ -86,22 +74,19 @@ def register(lib: FontLibrary, assignment: Assignment) -> Registration:
     for by_char in assignment.fallback.values():
         for char, face in by_char.items():
             needs.setdefault(face.key, (face, set(), False))[1].add(ord(char))
-    sets: dict[tuple[Path, int], FontSet] = {}
+    fonts: dict[tuple[Path, int], str] = {}
     for key, (face, cps, primary) in needs.items():
         lib.check_embedding(face)
-        sets[key] = _font_set(lib, face, cps, primary)
+        fonts[key] = _font(lib, face, cps, primary)
 
     result = Registration()
     boxes: dict[tuple[Path, int], tuple[float, float]] = {}
     for role, face in assignment.primary.items():
-        own = sets[face.key]
-        result.names[role] = own.main
-        placed: dict[str, Placement] = {}
-        for cp in sorted(own.supplement_chars & assignment.chars[role]):
-            placed[chr(cp)] = Placement(own.supplement or own.main, _advance(chr(cp), own.supplement or own.main))
-        for char, other in assignment.fallback.get(role, {}).items():
-            font = sets[other.key].font_for(ord(char))
-            placed[char] = _fit(char, font, _em_box(face, boxes), _em_box(other, boxes))
+        result.names[role] = fonts[face.key]
+        placed = {
+            char: _fit(char, fonts[other.key], _em_box(face, boxes), _em_box(other, boxes))
+            for char, other in assignment.fallback.get(role, {}).items()
+        }
         if placed:
             result.placements[role] = placed
     return result
@@ -135,55 +120,70 @@ def _em_box(face: Face, boxes: dict[tuple[Path, int], tuple[float, float]]) -> t
     return boxes[face.key]
 
 
-# --- choosing and making the font files ------------------------------------------------------------
+# --- making the fonts ---------------------------------------------------------------------------
 
 
-def _font_set(lib: FontLibrary, face: Face, codepoints: set[int], primary: bool) -> FontSet:
+def _font(lib: FontLibrary, face: Face, codepoints: set[int], primary: bool) -> str:
+    """The registered name of the face reduced to the code points (those it has)."""
     cov = lib.coverage(face)
-    need = sorted(cp for cp in codepoints if cp in cov)
-    # The role's own face also gets ASCII and Chinese punctuation: text the composer adds.
-    wanted = sorted(set(need) | {cp for cp in convert.BASE_CODEPOINTS if cp in cov}) if primary else need
+    wanted = {cp for cp in codepoints if cp in cov}
+    if primary:  # the role's own face also gets ASCII and Chinese punctuation: text the composer adds
+        wanted |= {cp for cp in convert.BASE_CODEPOINTS if cp in cov}
+    wanted_list = sorted(wanted)
     source = lib.digest(face)
     prefix = f"{source[:16]}-{face.index}-"
-    exact = _key(f"{convert.CONVERTER_VERSION}:{source}:{face.index}:{','.join(map(str, wanted))}")
-    name = _font_name(face, exact)
-    path = lib.cache.font_path(f"{prefix}{exact[:16]}.ttf")
+    digest = _key(f"{convert.CONVERTER_VERSION}:{source}:{face.index}:{','.join(map(str, wanted_list))}")
+    name = _font_name(face, digest)
+    path = lib.cache.font_path(f"{prefix}{digest[:16]}.ttf")
     if _registered(name) or _register_cached(face, name, path):
-        return FontSet(name)
-
-    base = _base_path(lib, face, source)
-    try:  # the prepared file's identity: a process may use fonts of several caches (tests do)
-        stamp = base.stat()
-    except OSError:
-        stamp = None
-    base_name = _font_name(face, _key(f"{base}:{stamp and (stamp.st_size, stamp.st_mtime_ns)}"))
-    if stamp is not None and (_registered(base_name) or _register_cached(face, base_name, base)):
-        covered = _charset(base_name)
-        extra = [cp for cp in need if cp not in covered]
-        if not extra:
-            return FontSet(base_name)
-        sup = _key(f"{convert.CONVERTER_VERSION}:{source}:{face.index}:sup:{','.join(map(str, extra))}")
-        sup_name = _font_name(face, sup)
-        sup_path = lib.cache.font_path(f"{prefix}{sup[:16]}.ttf")
-        if not (_registered(sup_name) or _register_cached(face, sup_name, sup_path)):
-            data = _derive(face, extra, SUPPLEMENT_SUFFIX)
-            _store(lib, sup_path, data, prefix)
-            _register(face, sup_name, data, sup_path)
-        return FontSet(base_name, sup_name, frozenset(extra))
-
+        return name
     try:
-        data = _derive(face, wanted)
-    except FontError:
+        data = _make(lib, face, source, prefix, wanted_list)
+    except (ttsubset.SubsetError, IndexError, ValueError) as exc:  # ValueError: struct.error too
         if face.outlines != "truetype":
-            raise
-        # A TrueType file fontTools cannot subset may still be one ReportLab can embed as it is.
-        whole = _font_name(face, source)
+            raise FontError(f"{display_path(face.path)}：无法读取字体的字形（{exc}）") from exc
+        whole = _font_name(face, source)  # a TrueType file we cannot subset, ReportLab may still embed
         if not _registered(whole):
-            _register_file(face, whole)
-        return FontSet(whole)
+            _load(face, whole, str(face.path), face.index)
+        return whole
     _store(lib, path, data, prefix)
     _register(face, name, data, path)
-    return FontSet(name)
+    return name
+
+
+def _make(lib: FontLibrary, face: Face, source: str, prefix: str, wanted: list[int]) -> bytes:
+    if face.outlines == "truetype":
+        return ttsubset.subset([ttsubset.TrueType(_read_font(face), face.index)], wanted)
+    base = _read(_base_path(lib, face, source))
+    if base is None:  # not prepared: convert exactly what the build needs
+        return _convert(face, wanted)
+    sources = [ttsubset.TrueType(base)]
+    outside = [cp for cp in wanted if not sources[0].glyph_id(cp)]
+    if outside:  # characters beyond the repertoire: converted once, cached by themselves
+        key = _key(f"{convert.CONVERTER_VERSION}:{source}:{face.index}:extra:{','.join(map(str, outside))}")
+        extra_path = lib.cache.font_path(f"{prefix}{key[:16]}.ttf")
+        extra = _read(extra_path)
+        if extra is None:
+            extra = _convert(face, outside)
+            _store(lib, extra_path, extra, prefix)
+        sources.append(ttsubset.TrueType(extra))
+    return ttsubset.subset(sources, wanted)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    _keep(path)
+    return data
+
+
+def _read_font(face: Face) -> bytes:
+    try:
+        return face.path.read_bytes()
+    except OSError as exc:
+        raise FontError(f"{display_path(face.path)}：无法读取字体文件（{exc.strerror or exc}）") from exc
 
 
 def _base_path(lib: FontLibrary, face: Face, source: str) -> Path:
@@ -193,8 +193,8 @@ def _base_path(lib: FontLibrary, face: Face, source: str) -> Path:
 
 
 def prepare(lib: FontLibrary, progress: Callable[[str], None]) -> list[Prepared]:
-    """Convert the repertoire of every role's face into the cache, once; faces already prepared are
-    skipped. Takes seconds per face (CFF faces longest) and runs only on request."""
+    """Convert the repertoire of every role's CFF face into the cache, once (faces already prepared
+    are skipped; TrueType faces need nothing). Seconds per face; runs only on request."""
     from .config import role_label
     from .repertoire import repertoire
 
@@ -206,17 +206,20 @@ def prepare(lib: FontLibrary, progress: Callable[[str], None]) -> list[Prepared]
     done = []
     for face, roles in by_face.values():
         lib.check_embedding(face)
-        source = lib.digest(face)
-        path = _base_path(lib, face, source)
-        wanted = sorted(cp for cp in chars if cp in lib.coverage(face))
         labels = "、".join(role_label(r) for r in roles)
+        if face.outlines == "truetype":
+            done.append(Prepared(face, tuple(roles), 0, 0.0, 0))
+            progress(f"{face}：TrueType 字形，无需准备（{labels}）")
+            continue
+        path = _base_path(lib, face, lib.digest(face))
+        wanted = sorted(cp for cp in chars if cp in lib.coverage(face))
         if path.is_file():
             done.append(Prepared(face, tuple(roles), len(wanted), 0.0, path.stat().st_size))
             progress(f"{face}：已准备（{labels}）")
             continue
         progress(f"{face}：正在准备 {len(wanted)} 个字符（{labels}）……")
         started = time.perf_counter()
-        data = _derive(face, wanted)
+        data = _convert(face, wanted)
         if not lib.cache.write(path, data):
             raise FontError(f"{lib.cache.root}：无法写入字体缓存目录")
         seconds = time.perf_counter() - started
@@ -225,12 +228,11 @@ def prepare(lib: FontLibrary, progress: Callable[[str], None]) -> list[Prepared]
     return done
 
 
-def _derive(face: Face, codepoints: list[int], suffix: str = "") -> bytes:
+def _convert(face: Face, codepoints: list[int]) -> bytes:
     try:
-        return convert.derive(face.path, face.index, face.outlines, codepoints, suffix)
+        return convert.convert_cff(face.path, face.index, codepoints)
     except Exception as exc:  # a broken third-party file is the user's font problem
-        what = "把 CFF 字形转换为 TrueType" if face.outlines == "cff" else "提取所需字形"
-        raise FontError(f"{display_path(face.path)}：无法{what}（{exc}）") from exc
+        raise FontError(f"{display_path(face.path)}：无法把 CFF 字形转换为 TrueType（{exc}）") from exc
 
 
 def _store(lib: FontLibrary, path: Path, data: bytes, prefix: str) -> None:
@@ -246,7 +248,7 @@ def _key(text: str) -> str:
 
 
 def _font_name(face: Face, digest: str) -> str:
-    """ReportLab font name: readable, and the same for the same font content."""
+    """ReportLab font name: readable, and the same for the same font content (not written in the PDF)."""
     stem = re.sub(r"[^A-Za-z0-9]+", "", face.family) or "Font"
     style = re.sub(r"[^A-Za-z0-9]+", "", face.style) or "Regular"
     return f"{stem}-{style}-{digest[:12]}"
@@ -258,20 +260,12 @@ def _registered(name: str) -> bool:
     return name in pdfmetrics.getRegisteredFontNames()
 
 
-def _charset(name: str) -> set[int] | dict[int, int]:
-    from reportlab.pdfbase import pdfmetrics
-
-    return pdfmetrics.getFont(name).face.charToGlyph
-
-
 def _register_cached(face: Face, name: str, path: Path) -> bool:
     """Register the cached font at path if it is there; False if not (or removed just now)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
+    data = _read(path)
+    if data is None:
         return False
     _register(face, name, data, path)
-    _keep(path)
     return True
 
 
@@ -286,10 +280,6 @@ def _register(face: Face, name: str, data: bytes, path: Path) -> None:
     buffer = io.BytesIO(data)
     buffer.name = str(path)  # ReportLab keys the embedded font file by this name
     _load(face, name, buffer, 0)
-
-
-def _register_file(face: Face, name: str) -> None:
-    _load(face, name, str(face.path), face.index)
 
 
 def _load(face: Face, name: str, source: str | io.BytesIO, index: int) -> None:
