@@ -12,7 +12,10 @@ from .config import ROLES, role_label
 if TYPE_CHECKING:
     from .library import FontLibrary
 
-_OUTLINES = {"truetype": "TrueType 轮廓（直接嵌入）", "cff": "CFF 轮廓（转换为 TrueType 后嵌入，结果存入缓存）"}
+_OUTLINES = {
+    "truetype": "TrueType 轮廓（取出本期所用字形嵌入，存入缓存）",
+    "cff": "CFF 轮廓（转换为 TrueType 后嵌入，存入缓存；make-issue --prepare-fonts 可预先转换常用字）",
+}
 _ORIGINS = {"local": "本地字体（项目 fonts/ 目录）", "system": "系统字体"}
 
 
