@@ -18,7 +18,9 @@ first build of an issue whose fonts are not cached yet (a new issue, or one with
 its fonts are made from the prepared repertoire.
 
 Also measured, interleaved the same way: the floor of any CPython + ReportLab program
-(``python -c pass``; ``import reportlab.platypus``; all of jianbao's imports).
+(``python -c pass``; ``import reportlab.platypus``; all of jianbao's imports). CPU time (user +
+system, all threads) is printed beside wall time: it is steadier on a loaded machine, and Typst
+compiles on several threads.
 
 Python writes the bytecode of jianbao's modules on first import, as it does for any user; when
 $PYTHONDONTWRITEBYTECODE is set in this environment it is removed for the timed processes (and
@@ -49,10 +51,12 @@ class Series:
     command: list[str]
     cwd: Path = ROOT
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)
 
-    def run(self, env: dict[str, str]) -> tuple[float, int]:
-        """One run as a separate process: wall time and peak resident memory (KB, Linux ru_maxrss)."""
+    def run(self, env: dict[str, str]) -> tuple[float, float, int]:
+        """One run as a separate process: wall time, CPU time (user + system, all threads) and peak
+        resident memory (KB, Linux ru_maxrss)."""
         started = time.perf_counter()
         proc = subprocess.Popen(self.command, cwd=self.cwd, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
@@ -61,11 +65,12 @@ class Series:
         _, err = proc.communicate()
         if os.waitstatus_to_exitcode(status) != 0:
             sys.exit(f"{' '.join(self.command)} failed:\n{err.decode(errors='replace')}")
-        return elapsed, usage.ru_maxrss
+        return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
     def timed(self, env: dict[str, str]) -> None:
-        seconds, rss = self.run(env)
+        seconds, cpu, rss = self.run(env)
         self.seconds.append(seconds)
+        self.cpu.append(cpu)
         self.rss_kb.append(rss)
 
     @property
@@ -74,9 +79,10 @@ class Series:
 
     def line(self, baseline: Series | None = None) -> str:
         ratio = f"{self.median / baseline.median:5.2f}×" if baseline else "      "
-        return (f"{self.label:<44} {1000 * self.median:7.0f} ms  {ratio}  "
-                f"min {1000 * min(self.seconds):5.0f}  max {1000 * max(self.seconds):5.0f}  "
-                f"peak RSS {statistics.median(self.rss_kb) / 1024:5.0f} MB")
+        return (f"{self.label:<46} {1000 * self.median:5.0f} ms {ratio} "
+                f"min {1000 * min(self.seconds):4.0f} max {1000 * max(self.seconds):4.0f}  "
+                f"CPU {1000 * statistics.median(self.cpu):4.0f} ms  "
+                f"peak RSS {statistics.median(self.rss_kb) / 1024:4.0f} MB")
 
 
 def interleave(series: list[Series], runs: int, env: dict[str, str]) -> None:
@@ -109,7 +115,7 @@ def main() -> int:
     ours = Series("make-issue 2018-06", [str(OURS), "2018-06", "--out", str(work / "out")])
     typst = Series("Typst (python build.py)", build_typst(typst_pdf), cwd=TYPST_DIR)
 
-    first, rss = ours.run(env)
+    first, _, rss = ours.run(env)
     print(f"first build, empty font cache: {first:.2f} s, peak RSS {rss / 1024:.0f} MB (target ≤ 15 s)")
 
     interleave([typst, ours], args.runs, env)
