@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import traceback
 from pathlib import Path
 
 from . import __version__
 from .errors import UsageError, UserError, display_path
-from .selection import YEAR, check_argument
-
-ISSUE_ID = re.compile(r"^\d{4}-\d{2,3}$")
+from .selection import ISSUE_ID, YEAR, check_argument
 
 
 class _Parser(argparse.ArgumentParser):
@@ -198,6 +195,9 @@ def _run_batch(args: argparse.Namespace) -> int:
 def main() -> None:
     try:
         code = run(sys.argv[1:])
+    except BrokenPipeError:  # the reader went away (make-issue --fonts | head): not a fault
+        sys.stderr.close()
+        code = 0
     except Exception:  # an internal fault: show the traceback, exit 1
         traceback.print_exc()
         sys.stderr.write("make-issue：内部错误，未生成 PDF。请把以上信息报告给维护者。\n")

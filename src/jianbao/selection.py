@@ -13,9 +13,10 @@ from pathlib import Path
 
 from .errors import UsageError, display_path
 
-ISSUE_ID = re.compile(r"^\d{4}-\d{2,3}$")
-YEAR = re.compile(r"^\d{4}$")
-_SOURCE_NAME = re.compile(r"^(\d{4})-(\d{2,3})\.ya?ml$")
+# ASCII digits only: \d would also take full-width ２０１８ (which names no file)
+ISSUE_ID = re.compile(r"^[0-9]{4}-[0-9]{2,3}$")
+YEAR = re.compile(r"^[0-9]{4}$")
+_SOURCE_NAME = re.compile(r"^([0-9]{4})-([0-9]{2,3})\.ya?ml$")
 
 
 @dataclass(frozen=True)

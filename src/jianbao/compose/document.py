@@ -15,7 +15,7 @@ from ..model import Issue
 from .closing import ClosingBlock
 from .flowables import GridLines, KeepWithNext
 from .story import StoryBuilder
-from .textset import EM_ASCENT, Fonts, resolve, tracked_width
+from .textset import EM_ASCENT, Fonts, draw_tracked, resolve, tracked_width
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,7 @@ class _Document(BaseDocTemplate):
         inset = spec.inset * face.size
         baseline = page.block_bottom - spec.below_block - EM_ASCENT * face.size
         x = page.margin_left + page.block_width - inset - width if n % 2 else page.margin_left + inset
-        canv.setFont(face.font, face.size)
-        canv.setFillColorCMYK(*face.colour)
-        canv.drawString(x, baseline, text)
+        draw_tracked(canv, text, x, baseline, face, 0)
 
 
 MAKEUP_PASSES = 6  # at most this many extra builds to fill short pages
@@ -142,7 +140,7 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
     """
     story = StoryBuilder(issue, layout, fonts)
     pins: dict[str, int] = {}
-    best = _build(story, pins)
+    best = _build(story, pins, save=False)  # measure first; the PDF is written once, at the end
     tried: set[str] = set()
     for _ in range(MAKEUP_PASSES):
         chosen = _next_try(best.doc.fill, pins, tried)

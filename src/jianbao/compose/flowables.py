@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable
 
 from ..layout import CMYK
 from ..linebreak import Line, Variant
-from .textset import Face, baseline_in_slot, draw_line
+from .textset import Face, baseline_in_slot, draw_line, draw_tracked
 
 MIN_LINES_AT_FOOT = 2  # a paragraph starting at a page foot shows at least this many lines
 MIN_LINES_AT_TOP = 2  # a paragraph continued on a new page carries at least this many lines
@@ -173,9 +173,7 @@ class GridLines(Flowable):
         top = self.height - (total - used) / 2  # centre a fractional-pitch block in its slots
         for index, text, x, face in self.decorations:  # before the text, so it extracts first
             slot_top = top - index * self.line_pitch * self.grid.pitch
-            canv.setFont(face.font, face.size)
-            canv.setFillColorCMYK(*face.colour)
-            canv.drawString(x, baseline_in_slot(slot_top, face.size, self.grid.size), text)
+            draw_tracked(canv, text, x, baseline_in_slot(slot_top, face.size, self.grid.size), face, 0)
         for i, line in enumerate(self.lines):
             size = max(self.faces[g.style].size for g in line.glyphs) if line.glyphs else self.grid.size
             slot_top = top - i * self.line_pitch * self.grid.pitch
