@@ -252,3 +252,11 @@ def test_generated_issues_are_valid_sources_using_every_block_type(tmp_path: Pat
         assert field in text, field
     assert any(len(i.units) > 1 for i in issues) and any(len(i.units) == 1 for i in issues)
     assert generate(2, tmp_path / "again", seed=7, start_year=2019)[0].read_bytes() == paths[0].read_bytes()
+
+
+def test_batch_run_reports_each_issues_warnings_after_building_it(project_copy: Path) -> None:
+    result = make_issue("--all", "-j", "1", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    assert "有警告的期（1，PDF 已生成）" in result.stderr
+    assert "content/2018-06.yaml:39:41：警告：中文中使用了半角标点“[”" in result.stderr
+    assert (project_copy / "out" / "2018-06.pdf").exists()

@@ -136,6 +136,11 @@ def summary(report: Report) -> tuple[str, str]:
     if report.record:
         out.append("记录：" + "、".join(display_path(p) for p in report.record))
     err: list[str] = []
+    warned = sorted((o for o in report.built if o.warnings), key=lambda o: o.id)
+    if warned:
+        err.append(f"有警告的期（{len(warned)}，PDF 已生成）：")
+        for outcome in warned:
+            err.extend(f"  {line}" for line in outcome.warnings)
     if report.failed:
         err.append(f"生成失败的期（{len(report.failed)}）：")
         for outcome in sorted(report.failed, key=lambda o: o.id):

@@ -41,6 +41,7 @@ class Outcome:
     error: str | None = None  # the reason it failed, as the user should read it
     internal: bool = False  # the failure is a fault of the program (error holds a traceback)
     seconds: float = 0.0
+    warnings: tuple[str, ...] = ()  # advice that did not stop the build (fallback fonts, ASCII marks)
 
     @property
     def ok(self) -> bool:
@@ -86,7 +87,8 @@ def build_job(job: Job) -> Outcome:
             sha = hashlib.file_digest(f, "sha256").hexdigest()
         assert result.issue is not None
         pdf = PdfFile(result.path.name, st.st_size, st.st_mtime_ns, sha, result.pages)
-        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue), seconds=time.perf_counter() - started)
+        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue), seconds=time.perf_counter() - started,
+                       warnings=tuple(str(w) for w in result.warnings))
     except UserError as exc:
         return Outcome(job.id, error=str(exc), seconds=time.perf_counter() - started)
     except Exception:
