@@ -86,110 +86,104 @@ def run(argv: list[str]) -> int:
     batch_mode = bool(args.all or args.volume or args.force or args.jobs is not None or len(args.issues) > 1
                       or any(YEAR.match(a) for a in args.issues))
     args.issue = args.issues[0] if len(args.issues) == 1 else None
-    if batch_mode:
-        return _run_batch(args)
-    from .pipeline import Project, build, prepare
-
     try:
-        if args.root:
-            root = Path(args.root)
-        elif args.issue and args.issue.endswith((".yaml", ".yml")):
-            root = find_root(Path(args.issue).resolve().parent)
-            if not (root / "layouts").is_dir():
-                root = find_root(Path.cwd())
-        else:
-            root = find_root(Path.cwd())
-        project = Project(root)
-        if args.prepare_fonts:
-            from .pipeline import prepare_fonts
-
-            prepare_fonts(project, lambda line: print(line, flush=True))
-            if not args.issue:
-                return 0
-        if args.fonts:
-            library = project.font_library()
-            chars = prepare(resolve_source(args.issue, root), project).chars if args.issue else None
-            print(library.describe(chars))
-            from .fonts import ROLES
-
-            for role in ROLES:  # exit 2 when a role has no usable font
-                library.face(role)
-            return 0
-        if not args.issue:
-            raise UsageError("请给出期号 ID（如 2018-06）或 YAML 文件路径；make-issue --help 查看用法")
-        source = resolve_source(args.issue, root)
-        if args.check:
-            prepared = prepare(source, project)
-            sys.stderr.writelines(f"{w}\n" for w in prepared.warnings)
-            print(f"{display_path(source)}：校验通过（{len(prepared.issue.articles)} 篇文章）")
-            return 0
-        out_dir = Path(args.out) if args.out else root / "out"
-        result = build(source, out_dir, project)
-        sys.stderr.writelines(f"{w}\n" for w in result.warnings)
-        print(
-            f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
-            f"{result.seconds:.2f} s"
-        )
-        return 0
+        return _run_batch(args) if batch_mode else _run_single(args)
     except UserError as exc:
         if args.debug:
             traceback.print_exc()
         sys.stderr.write(f"{exc}\n")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write("make-issue：已中断，未写入任何文件\n")
+        sys.stderr.write("make-issue：已中断，没有写了一半的文件\n")
         return 130
+
+
+def _run_single(args: argparse.Namespace) -> int:
+    """One issue: build it, or --check / --fonts."""
+    from .pipeline import Project, build, prepare
+
+    if args.root:
+        root = Path(args.root)
+    elif args.issue and args.issue.endswith((".yaml", ".yml")):
+        root = find_root(Path(args.issue).resolve().parent)
+        if not (root / "layouts").is_dir():
+            root = find_root(Path.cwd())
+    else:
+        root = find_root(Path.cwd())
+    project = Project(root)
+    if args.prepare_fonts:
+        from .pipeline import prepare_fonts
+
+        prepare_fonts(project, lambda line: print(line, flush=True))
+        if not args.issue:
+            return 0
+    if args.fonts:
+        library = project.font_library()
+        chars = prepare(resolve_source(args.issue, root), project).chars if args.issue else None
+        print(library.describe(chars))
+        from .fonts import ROLES
+
+        for role in ROLES:  # exit 2 when a role has no usable font
+            library.face(role)
+        return 0
+    if not args.issue:
+        raise UsageError("请给出期号 ID（如 2018-06）或 YAML 文件路径；make-issue --help 查看用法")
+    source = resolve_source(args.issue, root)
+    if args.check:
+        prepared = prepare(source, project)
+        sys.stderr.writelines(f"{w}\n" for w in prepared.warnings)
+        print(f"{display_path(source)}：校验通过（{len(prepared.issue.articles)} 篇文章）")
+        return 0
+    out_dir = Path(args.out) if args.out else root / "out"
+    result = build(source, out_dir, project)
+    sys.stderr.writelines(f"{w}\n" for w in result.warnings)
+    print(
+        f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
+        f"{result.seconds:.2f} s"
+    )
+    return 0
 
 
 def _run_batch(args: argparse.Namespace) -> int:
     """Several issues, a year, --all or --volume: see jianbao.batch."""
+    if args.check or args.fonts:
+        raise UsageError("--check 和 --fonts 一次只能用于一期，不能与多期、年份、--all、--volume、-j、--force 同用")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"-j 应为不小于 1 的整数，现为 {args.jobs}")
+    if args.volume is not None and (not YEAR.match(args.volume) or args.issues or args.all):
+        raise UsageError(f"--volume 后应只给出一个年份（如 --volume 2018），现为“{args.volume}”"
+                         + ("，且不能再给出期号或 --all" if args.issues or args.all else ""))
+    if not (args.issues or args.all or args.volume):
+        raise UsageError("请给出期号 ID、年份或 --all；make-issue --help 查看用法")
+    from .batch import run as run_batch
+    from .progress import summary
+    from .selection import select
+
+    for arg in args.issues:  # refuse a bad argument before looking for the project
+        check_argument(arg)
+    root = Path(args.root) if args.root else find_root(Path.cwd())
+    out_dir = Path(args.out) if args.out else root / "out"
+    wanted = [args.volume] if args.volume else args.issues
+    selected = select(wanted, all_issues=args.all, content=root / "content")
+    report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force,
+                       prepare_fonts=True if args.prepare_fonts else None)
+    out, err = summary(report)
     try:
-        if args.check or args.fonts:
-            raise UsageError("--check 和 --fonts 一次只能用于一期，不能与多期、年份、--all、--volume、-j、--force 同用")
-        if args.jobs is not None and args.jobs < 1:
-            raise UsageError(f"-j 应为不小于 1 的整数，现为 {args.jobs}")
-        if args.volume is not None and (not YEAR.match(args.volume) or args.issues or args.all):
-            raise UsageError(f"--volume 后应只给出一个年份（如 --volume 2018），现为“{args.volume}”"
-                             + ("，且不能再给出期号或 --all" if args.issues or args.all else ""))
-        if not (args.issues or args.all or args.volume):
-            raise UsageError("请给出期号 ID、年份或 --all；make-issue --help 查看用法")
-        from .batch import run as run_batch
-        from .progress import summary
-        from .selection import select
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # make-issue --all | head: the reader is gone, the work is done
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stderr.write(err)
+    if report.exit_status or not args.volume:
+        if args.volume and report.failed:
+            sys.stderr.write(f"合订本未生成：{args.volume} 年有 {len(report.failed)} 期未能生成\n")
+        return report.exit_status
+    from .volume import make_volume
 
-        for arg in args.issues:  # refuse a bad argument before looking for the project
-            check_argument(arg)
-        root = Path(args.root) if args.root else find_root(Path.cwd())
-        out_dir = Path(args.out) if args.out else root / "out"
-        wanted = [args.volume] if args.volume else args.issues
-        selected = select(wanted, all_issues=args.all, content=root / "content")
-        report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force,
-                           prepare_fonts=True if args.prepare_fonts else None)
-        out, err = summary(report)
-        try:
-            sys.stdout.write(out)
-            sys.stdout.flush()
-        except BrokenPipeError:  # make-issue --all | head: the reader is gone, the work is done
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.stderr.write(err)
-        if report.exit_status or not args.volume:
-            if args.volume and report.failed:
-                sys.stderr.write(f"合订本未生成：{args.volume} 年有 {len(report.failed)} 期未能生成\n")
-            return report.exit_status
-        from .volume import make_volume
-
-        result = make_volume(args.volume, [s.id for s in selected], root=root, out_dir=out_dir)
-        print(f"{display_path(result.path)}  合订本 {result.issues} 期  {result.pages} 页  "
-              f"{result.size / 1024:.0f} KB  {result.seconds:.2f} s")
-        return 0
-    except UserError as exc:
-        if args.debug:
-            traceback.print_exc()
-        sys.stderr.write(f"{exc}\n")
-        return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("make-issue：已中断\n")
-        return 130
+    result = make_volume(args.volume, [s.id for s in selected], root=root, out_dir=out_dir)
+    print(f"{display_path(result.path)}  合订本 {result.issues} 期  {result.pages} 页  "
+          f"{result.size / 1024:.0f} KB  {result.seconds:.2f} s")
+    return 0
 
 
 def main() -> None:
