@@ -97,6 +97,13 @@ def test_build_is_byte_reproducible(built_pdf: Path, tmp_path: Path) -> None:
     assert (tmp_path / "2018-06.pdf").read_bytes() == built_pdf.read_bytes()
 
 
+def test_an_empty_font_cache_gives_the_same_pdf(built_pdf: Path, tmp_path: Path) -> None:
+    """Whatever the cache holds (or not), the archive copy can be rebuilt to the same bytes."""
+    result = make_issue("2018-06", "--out", str(tmp_path / "out"), env={"JIANBAO_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "2018-06.pdf").read_bytes() == built_pdf.read_bytes()
+
+
 def test_page_numbers_on_the_outer_side(built_pdf: Path) -> None:
     texts = page_texts(built_pdf)
     for index in range(len(texts)):

@@ -12,12 +12,28 @@ no timestamps are touched (recalcTimestamp=False), so the same inputs give the s
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterable
 from pathlib import Path
 
-# Bump when the output of convert_cff or of ttsubset changes: it is part of every cache key.
-CONVERTER_VERSION = 2
+# The modules whose code decides the bytes of a cached font (converted, cut or prepared).
+_PRODUCERS = ("convert.py", "ttsubset.py", "repertoire.py", "sfnt.py", "embed.py")
+
+
+def _code_digest() -> str:
+    """A digest of the code that makes cached fonts: a changed converter or subsetter can never
+    reuse fonts an older one made (a hand-bumped number was forgotten once, and the same issue
+    then gave different PDFs on a fresh and on a warm cache)."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in _PRODUCERS:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# Part of every cache key: the format generation and the producing code.
+CONVERTER_VERSION = f"3.{_code_digest()}"
 
 # Always included in a converted subset, so that text the composer generates (page numbers, rules,
 # punctuation) is drawable even if it was not passed in the character set.
