@@ -308,3 +308,18 @@ def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("JIANBAO_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
     assert default_cache_dir() == tmp_path / "x" / "jianbao"
+
+
+def test_a_font_cut_from_a_larger_conversion_equals_a_direct_one(tmp_path):
+    """The prepared repertoire and a conversion of just the issue's characters give the same bytes
+    once cut, so a PDF does not depend on what the font cache holds."""
+    from jianbao.fonts import convert, ttsubset
+
+    face = library(tmp_path).face("fangsong")
+    if face.outlines != "cff":
+        pytest.skip("needs a CFF face (Noto Serif CJK)")
+    wanted = sorted({ord(c) for c in "工商联信息，。“”2018年"})
+    larger = wanted + sorted({ord(c) for c in "嘉兴市总商会办公室编龘"} - set(wanted))
+    direct = ttsubset.subset([ttsubset.TrueType(convert.convert_cff(face.path, face.index, wanted))], wanted)
+    cut = ttsubset.subset([ttsubset.TrueType(convert.convert_cff(face.path, face.index, larger))], wanted)
+    assert direct == cut

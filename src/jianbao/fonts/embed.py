@@ -155,8 +155,9 @@ def _make(lib: FontLibrary, face: Face, source: str, prefix: str, wanted: list[i
     if face.outlines == "truetype":
         return ttsubset.subset([ttsubset.TrueType(_read_font(face), face.index)], wanted)
     base = _read(_base_path(lib, face, source))
-    if base is None:  # not prepared: convert exactly what the build needs
-        return _convert(face, wanted)
+    if base is None:  # not prepared: convert exactly what the build needs, then cut it like the
+        # prepared repertoire would be cut, so both ways give the same bytes (ttsubset._fit_headers)
+        return ttsubset.subset([ttsubset.TrueType(_convert(face, wanted))], wanted)
     sources = [ttsubset.TrueType(base)]
     outside = [cp for cp in wanted if not sources[0].glyph_id(cp)]
     if outside:  # characters beyond the repertoire: converted once, cached by themselves

@@ -191,7 +191,57 @@ def subset(sources: list[TrueType], codepoints: Iterable[int]) -> bytes:
         data = first.table(tag)
         if data is not None:
             tables[tag] = data
+    _fit_headers(tables, glyphs, [sources[s].metrics(gid) for s, gid in order], [cp for cp, _ in cmap])
     return _assemble(tables)
+
+
+def _fit_headers(tables: dict[str, bytes], glyphs: list[bytes], metrics: list[tuple[int, int]],
+                 codepoints: list[int]) -> None:
+    """Set the summary fields of head, hhea, maxp and OS/2 from the glyphs actually kept, so that a
+    font depends only on its glyphs, not on what it was cut from (the prepared repertoire or a
+    conversion of just these characters): the PDF is the same whatever the font cache holds."""
+    boxes = []
+    points = contours = 0
+    for glyph in glyphs:
+        if len(glyph) < 10:
+            continue  # an empty glyph (a space)
+        count, *box = struct.unpack_from(">hhhhh", glyph, 0)
+        boxes.append(box)
+        if count > 0:  # a simple glyph: its last contour's end point gives the number of points
+            (last,) = struct.unpack_from(">H", glyph, 10 + 2 * (count - 1))
+            points, contours = max(points, last + 1), max(contours, count)
+    advances = [aw for aw, _ in metrics]
+    head = bytearray(tables["head"])
+    if boxes:
+        struct.pack_into(">hhhh", head, 36, min(b[0] for b in boxes), min(b[1] for b in boxes),
+                         max(b[2] for b in boxes), max(b[3] for b in boxes))
+    tables["head"] = bytes(head)
+    hhea = bytearray(tables["hhea"])
+    inked = [(aw, lsb, box) for (aw, lsb), glyph, box in zip(metrics, glyphs, _boxes(glyphs), strict=True)
+             if box is not None]
+    struct.pack_into(">H", hhea, 10, max(advances, default=0))
+    if inked:
+        struct.pack_into(">hhh", hhea, 12, min(lsb for _, lsb, _ in inked),
+                         min(aw - lsb - (box[2] - box[0]) for aw, lsb, box in inked),
+                         max(lsb + (box[2] - box[0]) for _, lsb, box in inked))
+    tables["hhea"] = bytes(hhea)
+    maxp = bytearray(tables["maxp"])
+    if len(maxp) >= 32 and maxp[:4] == b"\x00\x01\x00\x00":
+        struct.pack_into(">HH", maxp, 6, points, contours)
+    tables["maxp"] = bytes(maxp)
+    os2 = tables.get("OS/2")
+    if os2 is not None and len(os2) >= 68:
+        data = bytearray(os2)
+        inked_advances = [aw for aw in advances if aw > 0]
+        if inked_advances:
+            struct.pack_into(">h", data, 2, round(sum(inked_advances) / len(inked_advances)))
+        if codepoints:
+            struct.pack_into(">HH", data, 64, min(min(codepoints), 0xFFFF), min(max(codepoints), 0xFFFF))
+        tables["OS/2"] = bytes(data)
+
+
+def _boxes(glyphs: list[bytes]) -> list[tuple[int, int, int, int] | None]:
+    return [None if len(g) < 10 else struct.unpack_from(">hhhh", g, 2) for g in glyphs]
 
 
 def _remap_components(glyph: bytes, s: int, new_id: dict[tuple[int, int], int],
