@@ -219,6 +219,12 @@ def is_cjk(ch: str) -> bool:
     return ch in _CJK_EXTRA or _in_ranges(ord(ch), _CJK_RANGES)
 
 
+_MEMBERSHIP = (
+    (_CLOSING_MARKS, _CLOSE), (_OPENING_MARKS, _OPEN), (NO_START, _NS), (NO_END, _NE),
+    (NO_START_ATTACHED, _NS_ATT), (NO_END_ATTACHED, _NE_ATT), (DASH_LIKE, _DASH),
+)
+
+
 @lru_cache(maxsize=8192)
 def _flags(ch: str) -> int:
     if len(ch) != 1:
@@ -234,20 +240,9 @@ def _flags(ch: str) -> int:
         f |= _SPACE
     elif ch.isalnum():
         f |= _ALNUM
-    if ch in _CLOSING_MARKS:
-        f |= _CLOSE
-    if ch in _OPENING_MARKS:
-        f |= _OPEN
-    if ch in NO_START:
-        f |= _NS
-    if ch in NO_END:
-        f |= _NE
-    if ch in NO_START_ATTACHED:
-        f |= _NS_ATT
-    if ch in NO_END_ATTACHED:
-        f |= _NE_ATT
-    if ch in DASH_LIKE:
-        f |= _DASH
+    for members, flag in _MEMBERSHIP:
+        if ch in members:
+            f |= flag
     if not (f & (_SPACE | _MARK | _DASH)) and cat[0] not in "PZC":
         f |= _COUNTS
     return f
