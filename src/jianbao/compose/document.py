@@ -30,7 +30,7 @@ class PageFill:
     def __init__(self, lines_per_page: int) -> None:
         self.lines_per_page = lines_per_page
         self.used: dict[int, int] = {}  # page → grid lines used
-        self.longer: dict[int, dict[str, int]] = {}  # page → {paragraph key: lines its +1 variant changes}
+        self.longer: dict[int, dict[str, float]] = {}  # page → {block key: cost of one line more}
         self.closing_page: int | None = None
 
     def record(self, page: int, used: int, flowable: Flowable) -> None:
@@ -39,10 +39,11 @@ class PageFill:
             self.closing_page = page
             return
         if isinstance(flowable, KeepWithNext):
-            title = flowable.heads[0]
-            if isinstance(title, GridLines) and title.key and title.pin == 0 and used > title.slots + 1:
-                # one more blank line above a title that is not at a page top: costs no grid line
-                self.longer.setdefault(page, {})[title.key] = 0
+            head = flowable.heads[0]
+            if isinstance(head, GridLines) and head.key and head.pin == 0 and used > head.slots + 1:
+                # one more blank line above a title (or a level-1 heading, second choice) that is not
+                # at a page top: costs no grid line
+                self.longer.setdefault(page, {})[head.key] = 0 if head.key.endswith(".title") else 0.5
             body = flowable.body
         else:
             body = flowable

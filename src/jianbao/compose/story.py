@@ -82,8 +82,14 @@ class StoryBuilder:
         style = self.layout.style(HEADING_STYLES[h.level])
         face = self.face(style)
         lines = break_text([(h.text, 0)], [face], self.measure(style))
-        bookmark = Bookmark(f"{article_key}.h{index}", h.text, 1) if h.level == 1 else None
-        return GridLines(lines, [face], self.grid, bookmark=bookmark, splittable=False)
+        key = f"{article_key}.h{index}"
+        bookmark = Bookmark(key, h.text, 1) if h.level == 1 else None
+        # the page make-up may give a level-1 heading a blank line above it (key "aN.hM")
+        extra = self.pins.get(key, 0) if h.level == 1 else 0
+        flow = GridLines(lines, [face], self.grid, bookmark=bookmark, splittable=False, space_before=extra)
+        flow.key = key if h.level == 1 else None
+        flow.pin = extra
+        return flow
 
     def centred(self, text: str, style: TextStyle, *, bookmark: Bookmark | None = None,
                 space_before: int = 0) -> GridLines:
