@@ -25,14 +25,17 @@ def figures(report: dict) -> dict[str, str]:
     def fig(check: str, key: str) -> object:
         return checks[check]["figures"].get(key)
 
+    def joined(check: str, *keys: str, sep: str = "/") -> str:
+        return sep.join(str(fig(check, k)) for k in keys)
+
     grid = checks["grid.on_grid"]["figures"]
     short = fig("lines.short_pages", "short_pages") or []
     per_page = report["lines"].get("line_slots_per_page") or []
     return {
         "kinsoku faults (start/end/split/broken runs)": (
-            f"{fig('kinsoku', 'total')} ({fig('kinsoku', 'line_start_forbidden')}"
-            f"/{fig('kinsoku', 'line_end_forbidden')}/{fig('kinsoku', 'split_pairs')}"
-            f"/{fig('kinsoku', 'broken_latin_digit_runs')})"
+            f"{fig('kinsoku', 'total')} ("
+            + joined("kinsoku", "line_start_forbidden", "line_end_forbidden", "split_pairs", "broken_latin_digit_runs")
+            + ")"
         ),
         "full lines off the right edge > 0.5 pt (max)": (
             f"{(fig('justify.right_edge', 'short_gt_0_5pt') or 0) + (fig('justify.right_edge', 'past_gt_0_5pt') or 0)}"
@@ -47,12 +50,11 @@ def figures(report: dict) -> dict[str, str]:
         "pure-Han full lines on the 28-cell grid": (
             f"{grid['lines_on_grid']} of {grid['lines_considered']} ({100 * (grid['fraction'] or 0):.1f} %)"
         ),
-        "mid-line marks squeezed below 0.9 em": (
-            f"{fig('punct.midline_squeezed', 'count')} of {fig('punct.midline_squeezed', 'marks_considered')}"
+        "mid-line marks squeezed below 0.9 em": joined(
+            "punct.midline_squeezed", "count", "marks_considered", sep=" of "
         ),
-        "widows / orphans / headings at a page foot": (
-            f"{fig('lines.page_breaks', 'widows')} / {fig('lines.page_breaks', 'orphans')}"
-            f" / {fig('lines.page_breaks', 'headings_at_page_foot')}"
+        "widows / orphans / headings at a page foot": joined(
+            "lines.page_breaks", "widows", "orphans", "headings_at_page_foot", sep=" / "
         ),
         "one-character last lines": str(fig("lines.single_char_last", "count")),
         "text fidelity (missing chars)": str(fig("fidelity.text", "missing_chars")),

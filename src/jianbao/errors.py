@@ -87,12 +87,6 @@ class OutputError(UserError):
     """The output directory cannot be written (read-only, full, not a directory)."""
 
 
-class BuildError(Exception):
-    """An internal fault while composing the PDF (exit status 1)."""
-
-    exit_status = 1
-
-
 def display_path(path: Path) -> str:
     """A path as the user should see it: relative to the working directory when inside it."""
     try:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from .errors import Location
 from .linebreak import is_cjk
+from .locate import find_in_source
 from .model import Issue
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "[": "［", "]": "］", "?": "？", "!": "！"}
@@ -38,14 +39,6 @@ def _in_chinese(text: str, i: int) -> bool:
     return (bool(left) and is_cjk(left)) or (bool(right) and is_cjk(right))
 
 
-def _locate(lines: list[str], start: int, snippet: str, offset: int) -> tuple[int, int]:
-    for number in range(max(start, 1), len(lines) + 1):
-        col = lines[number - 1].find(snippet)
-        if col >= 0:
-            return number, col + offset + 1
-    return start, 0
-
-
 def ascii_punctuation(issue: Issue, source_lines: list[str]) -> list[tuple[Location, str]]:
     """(location, message) for each ASCII mark set inside Chinese text."""
     found: list[tuple[Location, str]] = []
@@ -54,7 +47,8 @@ def ascii_punctuation(issue: Issue, source_lines: list[str]) -> list[tuple[Locat
             if ch in FULL_WIDTH and _in_chinese(text, i):
                 lo = max(0, i - 3)
                 snippet = text[lo:i + 4]
-                number, col = _locate(source_lines, line, snippet, i - lo)
+                number, col = find_in_source(source_lines, snippet, line)
+                col = col + i - lo if col else 0
                 found.append((
                     Location(issue.source, number, col),
                     f"中文中使用了半角标点“{ch}”（…{snippet}…），应为全角“{FULL_WIDTH[ch]}”；已按原样排印",

@@ -28,6 +28,7 @@ from .fonts import FontLibrary
 from .layout import Layout
 from .layout_file import layout_path, load_layout
 from .lint import ascii_punctuation
+from .locate import find_in_source
 from .model import Issue
 from .source import load_issue
 
@@ -116,7 +117,7 @@ def assign_fonts(
         return assignment, []
 
     def where(ch: str) -> Location:
-        line, col = _find(text, ch)
+        line, col = find_in_source(text, ch)
         return Location(issue.source, line, col)
 
     def order(item: SourceError | BuildWarning) -> tuple[int, int]:
@@ -148,14 +149,6 @@ def assign_fonts(
 def prepare_fonts(project: Project, progress: Callable[[str], None]) -> list[PreparedFace]:
     """Make every role's face ready in the font cache (make-issue --prepare-fonts)."""
     return project.font_library().prepare(progress)
-
-
-def _find(lines: list[str], ch: str) -> tuple[int, int]:
-    for i, line in enumerate(lines, start=1):
-        col = line.find(ch)
-        if col >= 0:
-            return i, col + 1
-    return 0, 0
 
 
 def build(source: Path, out_dir: Path, project: Project) -> BuildResult:

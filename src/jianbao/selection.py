@@ -25,10 +25,6 @@ class Selected:
     source: Path
 
 
-def is_year(arg: str) -> bool:
-    return bool(YEAR.match(arg))
-
-
 def check_argument(arg: str) -> None:
     """Refuse anything that is not an issue ID, a year or a .yaml path (before touching files)."""
     if ISSUE_ID.match(arg) or YEAR.match(arg) or arg.endswith((".yaml", ".yml")):

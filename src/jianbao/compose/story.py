@@ -10,7 +10,7 @@ from functools import cache
 from reportlab.platypus import Flowable
 
 from ..layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
-from ..linebreak import Line, Measure, Variant, is_cjk, paragraph_variants
+from ..linebreak import Line, Measure, Variant, break_paragraph, is_cjk, paragraph_variants
 from ..model import Article, Heading, Issue, Paragraph
 from .closing import ClosingBlock
 from .flowables import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext
@@ -74,7 +74,8 @@ class StoryBuilder:
         memo = self._broken.get(id(p))
         if memo is None:
             measure = self.measure(self.body)
-            memo = (break_text(runs, faces, measure), cache(lambda: paragraph_variants(items(runs, faces), measure)))
+            chars = items(runs, faces)  # one itemisation for the break and its variants
+            memo = (break_paragraph(chars, measure), cache(lambda: paragraph_variants(chars, measure)))
             self._broken[id(p)] = memo
         return GridLines(memo[0], faces, self.grid, variants=memo[1])
 

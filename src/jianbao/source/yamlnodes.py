@@ -31,9 +31,6 @@ MAX_DEPTH = 32
 
 YAML_TAG = "tag:yaml.org,2002:"
 NULL_TAG = YAML_TAG + "null"
-STR_TAG = YAML_TAG + "str"
-INT_TAG = YAML_TAG + "int"
-TIMESTAMP_TAG = YAML_TAG + "timestamp"
 
 _ALLOWED_TAGS = frozenset(
     YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge", "value")
