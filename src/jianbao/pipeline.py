@@ -152,7 +152,7 @@ def prepare_fonts(project: Project, progress: Callable[[str], None]) -> list[Pre
 
 
 def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
-    from .compose import compose_pdf  # ReportLab's platypus only when a PDF is made
+    from .compose import compose_pdf  # ReportLab's canvas only when a PDF is made
 
     started = time.perf_counter()
     prepared = prepare(source, project)

@@ -8,12 +8,10 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable
-
 from ..layout import Layout
 from ..linebreak import Line, Measure
 from ..model import Closing
-from .flowables import must_break
+from .blocks import Block, must_break
 from .textset import Face, Fonts, advance, break_text, draw_line, resolve
 
 VisualLine = tuple[tuple[float, Line], ...]  # pieces (x offset, line) sharing one baseline
@@ -26,7 +24,7 @@ class _Row:
     weight: float = 0.0
 
 
-class ClosingBlock(Flowable):
+class ClosingBlock(Block):
     def __init__(self, closing: Closing, layout: Layout, fonts: Fonts) -> None:
         super().__init__()
         self.closing = closing
@@ -92,12 +90,12 @@ class ClosingBlock(Flowable):
         self.height = max(self.content_height, availHeight)
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+    def split(self, availWidth: float, availHeight: float) -> list[Block]:
         if not must_break(self):
             return []  # moves whole to the next page
         return self._break_rows(availHeight)  # taller than a page (a very long distribution list)
 
-    def _break_rows(self, avail: float) -> list[Flowable]:
+    def _break_rows(self, avail: float) -> list[Block]:
         """The rows that fit on this page, a text row broken between its lines, and the rest."""
         d = self.layout.closing
         head: list[_Row] = []
@@ -120,7 +118,7 @@ class ClosingBlock(Flowable):
 
     def _part(self, rows: list[_Row]) -> ClosingBlock:
         part = copy.copy(self)
-        part.__dict__.pop("_postponed", None)
+        part.postponed = False
         part.rows = rows
         part.content_height = sum(self._row_height(r) for r in rows)
         part.overlong = True  # the rest starts a fresh page and breaks again if need be

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from .. import __version__
 from ..layout import Layout
 from ..model import Issue
+from .blocks import Block
 from .closing import ClosingBlock
 from .flowables import GridLines, KeepWithNext
+from .pages import Area, PageLoop
 from .story import StoryBuilder
 from .textset import EM_ASCENT, Fonts, draw_tracked, resolve, tracked_width
 
@@ -33,7 +34,7 @@ class PageFill:
         self.longer: dict[int, dict[str, float]] = {}  # page → {block key: cost of one line more}
         self.closing_page: int | None = None
 
-    def record(self, page: int, used: int, flowable: Flowable) -> None:
+    def record(self, page: int, used: int, flowable: Block) -> None:
         self.used[page] = used
         if isinstance(flowable, ClosingBlock):
             self.closing_page = page
@@ -70,50 +71,52 @@ class PageFill:
         return (len(short), -short[0][0] if short else 0)
 
 
-class _Document(BaseDocTemplate):
+class _Document:
+    """One layout pass: a canvas with the issue's metadata, the page loop, and what each page holds."""
+
     def __init__(self, target: io.BytesIO, issue: Issue, layout: Layout, fonts: Fonts) -> None:
         page = layout.page
-        super().__init__(
-            target,
-            pagesize=(page.width, page.height),
-            leftMargin=page.margin_left,
-            rightMargin=page.width - page.margin_left - page.block_width,
-            topMargin=page.margin_top,
-            bottomMargin=page.height - page.margin_top - page.block_height,
-            title=issue.document_title,
-            author="、".join(issue.units),
-            subject="；".join(a.title for a in issue.articles),
-            keywords=list(issue.keywords) or [issue.series_title, issue.number_label, *(
-                [issue.edition] if issue.edition else [])],
-            creator=f"jianbao {__version__} (make-issue)",
-            producer=f"jianbao {__version__}",
-            lang="zh-CN",
-            displayDocTitle=1,
-            invariant=1,
-            initialFontName=fonts.names[layout.style("body").role],
-            initialFontSize=layout.style("body").size,
-        )
         self.issue = issue
         self.layout = layout
         self.fonts = fonts
         self.fill = PageFill(page.lines_per_page)
-        frame = Frame(
-            page.margin_left, page.block_bottom, page.block_width, page.block_height + 0.01,
-            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="block",
+        body = layout.style("body")
+        canv = Canvas(
+            target,
+            pagesize=(page.width, page.height),
+            invariant=1,
+            initialFontName=fonts.names[body.role],
+            initialFontSize=body.size,
+            lang="zh-CN",
         )
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
+        canv.setAuthor("、".join(issue.units))
+        canv.setTitle(issue.document_title)
+        canv.setSubject("；".join(a.title for a in issue.articles))
+        canv.setCreator(f"jianbao {__version__} (make-issue)")
+        canv.setProducer(f"jianbao {__version__}")
+        canv.setKeywords(list(issue.keywords) or [issue.series_title, issue.number_label, *(
+            [issue.edition] if issue.edition else [])])
+        canv.setViewerPreference("DisplayDocTitle", "true")
+        self.canv = canv
+        # the block's height gets 0.01 pt so that 22 lines of 28.99 pt fit whatever the rounding
+        area = Area(page.margin_left, page.block_bottom, page.block_width, page.block_height + 0.01)
+        self.loop = PageLoop(canv, area, self._decorate, self._placed)
+        self.pages = 0
 
-    def afterFlowable(self, flowable: Flowable) -> None:
-        frame = self.frame
-        used = round((frame._y2 - frame._y) / self.layout.page.pitch)
-        self.fill.record(self.page, used, flowable)
+    def build(self, blocks: list[Block], save: bool) -> None:
+        self.pages = self.loop.run(blocks)
+        if save:
+            self.canv.save()
 
-    def _decorate(self, canv: Canvas, doc: BaseDocTemplate) -> None:
-        if canv.getPageNumber() == 1:
+    def _placed(self, page: int, used: float, block: Block) -> None:
+        self.fill.record(page, round(used / self.layout.page.pitch), block)
+
+    def _decorate(self, canv: Canvas, n: int) -> None:
+        if n == 1:
             date = self.issue.date
             stamp = f"D:{date.year:04d}{date.month:02d}{date.day:02d}000000+08'00'"
             canv.setDateFormatter(lambda *_: stamp)
-        self._page_number(canv, canv.getPageNumber())
+        self._page_number(canv, n)
 
     def _page_number(self, canv: Canvas, n: int) -> None:
         """— N — in 四号, its top 7 mm below the block; odd pages right, even pages left (GB/T 9704 §7.5)."""
@@ -155,7 +158,7 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
     if not best.pdf:
         best = _build(story, pins)
     path.write_bytes(best.pdf)
-    return ComposeResult(path=path, pages=best.doc.page)
+    return ComposeResult(path=path, pages=best.doc.pages)
 
 
 def _next_try(fill: PageFill, pins: dict[str, int], tried: set[str]) -> list[str]:
@@ -181,6 +184,5 @@ class _Built:
 def _build(story: StoryBuilder, pins: dict[str, int], save: bool = True) -> _Built:
     buffer = io.BytesIO()
     doc = _Document(buffer, story.issue, story.layout, story.fonts)
-    doc._doSave = save  # ReportLab's switch: lay out and draw, but do not write the file
-    doc.build(story.story(pins, measure_only=not save))
+    doc.build(story.story(pins, measure_only=not save), save)
     return _Built(doc, buffer.getvalue() if save else b"")

@@ -1,4 +1,4 @@
-"""Flowables that keep every line on the layout's line grid.
+"""Blocks that keep every line on the layout's line grid.
 
 Each flowable's height is a whole number of line pitches, so whatever follows stays on the grid.
 A ``GridLines`` block splits only between lines, never leaving a paragraph's first line alone at a
@@ -11,10 +11,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable
-
 from ..layout import CMYK
 from ..linebreak import Line, Variant
+from .blocks import Block, must_break
 from .textset import Face, baseline_in_slot, draw_line, draw_tracked
 
 MIN_LINES_AT_FOOT = 2  # a paragraph starting at a page foot shows at least this many lines
@@ -38,15 +37,7 @@ class Bookmark:
     level: int
 
 
-def must_break(flowable: Flowable) -> bool:
-    """Whether ``flowable`` is taller than a whole page: ReportLab already moved it to a fresh page
-    once (``_postponed``) and it still does not fit, or it is the rest of such a block (``overlong``).
-    It then breaks where the page ends, even inside a title or between a heading and its text,
-    rather than stopping the build."""
-    return bool(getattr(flowable, "_postponed", False) or getattr(flowable, "overlong", False))
-
-
-class GridLines(Flowable):
+class GridLines(Block):
     """Broken lines, one per grid slot (or ``line_pitch`` slots each), left-aligned or centred."""
 
     def __init__(
@@ -129,7 +120,7 @@ class GridLines(Flowable):
             self.lines = list(chosen)
             self.slots = len(self.lines)
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+    def split(self, availWidth: float, availHeight: float) -> list[Block]:
         forced = must_break(self)
         if (not self.splittable or self.line_pitch != 1.0) and not forced:
             return []
@@ -182,7 +173,7 @@ class GridLines(Flowable):
             draw_line(canv, line, x0, baseline, self.faces)
 
 
-class GridRule(Flowable):
+class GridRule(Block):
     """A horizontal rule across the block, centred in one grid line."""
 
     def __init__(self, grid: Grid, colour: CMYK, weight: float) -> None:
@@ -203,20 +194,20 @@ class GridRule(Flowable):
         canv.line(0, y, self.width, y)
 
 
-class KeepWithNext(Flowable):
+class KeepWithNext(Block):
     """Headings glued to the first lines of what follows: never a heading alone at a page foot.
 
     ``heads`` are unsplittable grid blocks; ``body`` is the following ``GridLines`` (or None).
     When the heads and ``MIN_LINES_AT_FOOT`` lines of the body do not fit, everything moves on.
     """
 
-    def __init__(self, heads: Sequence[Flowable], body: GridLines | None) -> None:
+    def __init__(self, heads: Sequence[Block], body: GridLines | None) -> None:
         super().__init__()
         self.heads = list(heads)
         self.body = body
         self.spaceBefore = self.heads[0].getSpaceBefore() if self.heads else 0
 
-    def _parts(self) -> list[Flowable]:
+    def _parts(self) -> list[Block]:
         return [*self.heads, *([self.body] if self.body is not None else [])]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -228,7 +219,7 @@ class KeepWithNext(Flowable):
         self.width, self.height = availWidth, total
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+    def split(self, availWidth: float, availHeight: float) -> list[Block]:
         heads_h = 0.0
         for i, f in enumerate(self.heads):
             _, h = f.wrap(availWidth, availHeight)
@@ -242,7 +233,7 @@ class KeepWithNext(Flowable):
         first = KeepWithNext(self.heads, parts[0])  # type: ignore[arg-type]
         return [first, parts[1]]
 
-    def _break_up(self, availWidth: float, availHeight: float) -> list[Flowable]:
+    def _break_up(self, availWidth: float, availHeight: float) -> list[Block]:
         """Heads taller than a page cannot stay with their text: each part flows on its own, the
         first one broken where the page ends if even it is too tall."""
         if not must_break(self):

@@ -6,14 +6,13 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from reportlab.platypus import Flowable
-
 from ..layout import Layout
 from ..model import Issue
+from .blocks import Block
 from .textset import Fonts, advance, draw_tracked, resolve, spread, tracked_width
 
 
-class Masthead(Flowable):
+class Masthead(Block):
     def __init__(self, issue: Issue, layout: Layout, fonts: Fonts) -> None:
         super().__init__()
         self.issue = issue

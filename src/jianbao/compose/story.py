@@ -7,11 +7,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 
-from reportlab.platypus import Flowable
-
 from ..layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
 from ..linebreak import Line, Measure, Variant, break_paragraph, is_cjk, paragraph_variants
 from ..model import Article, Heading, Issue, Paragraph
+from .blocks import Block
 from .closing import ClosingBlock
 from .flowables import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext
 from .masthead import Masthead
@@ -102,7 +101,7 @@ class StoryBuilder:
         )
 
     # -- sections -------------------------------------------------------------------------------
-    def contents(self) -> list[Flowable]:
+    def contents(self) -> list[Block]:
         heading = self.layout.style("toc_heading")
         face = self.face(heading)
         line_w = tracked_width(TOC_HEADING, face, heading.tracking)
@@ -119,7 +118,7 @@ class StoryBuilder:
         entry = self.layout.style("toc_entry")
         eface = self.face(entry)
         hang = entry.hang * self.cell
-        flowables: list[Flowable] = [head]
+        flowables: list[Block] = [head]
         for article in self.issue.articles:
             lines = break_text([(article.toc_text, 0)], [eface], self.measure(entry, indent=hang, first=hang))
             marks = [(0, entry.marker, 0.0, eface)] if entry.marker else []
@@ -127,7 +126,7 @@ class StoryBuilder:
         flowables.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))
         return flowables
 
-    def article(self, article: Article, number: int, first: bool) -> list[Flowable]:
+    def article(self, article: Article, number: int, first: bool) -> list[Block]:
         key = f"a{number}"
         title_style = self.layout.style("title")
         # the page make-up may give a title one more blank line above it (key "aN.title")
@@ -136,13 +135,13 @@ class StoryBuilder:
                              space_before=(0 if first else title_style.space_before) + extra)
         title.key = f"{key}.title"
         title.pin = extra
-        heads: list[Flowable] = [title]
+        heads: list[Block] = [title]
         for text, name in ((article.subtitle, "subtitle"), (article.byline, "byline"),
                            (article.dateline, "dateline")):
             if text:
                 heads.append(self.centred(text, self.layout.style(name)))
-        out: list[Flowable] = []
-        pending: list[Flowable] = heads
+        out: list[Block] = []
+        pending: list[Block] = heads
         h_index = 0
         p_index = 0
         for block in article.body:
@@ -163,11 +162,11 @@ class StoryBuilder:
             out.append(KeepWithNext(pending, None))
         return out
 
-    def story(self, pins: dict[str, int] | None = None, measure_only: bool = False) -> list[Flowable]:
+    def story(self, pins: dict[str, int] | None = None, measure_only: bool = False) -> list[Block]:
         """Fresh flowables (Platypus consumes them) for one layout pass; ``pins`` impose variants;
         ``measure_only`` lays the pages out without drawing the text (a page make-up trial)."""
         self.pins = pins or {}
-        story: list[Flowable] = [Masthead(self.issue, self.layout, self.fonts)]
+        story: list[Block] = [Masthead(self.issue, self.layout, self.fonts)]
         story += self.contents()
         for i, article in enumerate(self.issue.articles, start=1):
             story += self.article(article, i, first=(i == 1))
@@ -182,14 +181,14 @@ class StoryBuilder:
                         part.measure_only = True
         return story
 
-    def _link_next_min(self, story: list[Flowable]) -> None:
+    def _link_next_min(self, story: list[Block]) -> None:
         """Tell each paragraph how many grid lines the block after it needs at a page foot."""
         for here, after in zip(story, [*story[1:], None], strict=True):
             body = here.body if isinstance(here, KeepWithNext) else here
             if isinstance(body, GridLines):
                 body.next_min = self._min_start(after)
 
-    def _min_start(self, f: Flowable | None) -> int:
+    def _min_start(self, f: Block | None) -> int:
         pitch = self.grid.pitch
         if f is None:
             return 0

@@ -1,0 +1,121 @@
+"""The page loop: blocks flow down the type area of one page after another.
+
+Each block is offered the space left on the page (less its space before, which is dropped at a
+page top and overlaps the previous block's space after). It is drawn when it fits; otherwise it is
+asked to split, and the first piece is drawn; otherwise it moves whole to a fresh page. A block
+that does not fit even on a fresh page is marked ``postponed`` and offered again: it must then
+split (see ``blocks.must_break``). This is what ReportLab's platypus does with one frame per page,
+without the rest of platypus (its import alone costs more than a third of a build).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .blocks import Block
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+_FUZZ = 1e-6
+
+
+@dataclass(frozen=True)
+class Area:
+    """The type area of a page, in points from the page's bottom left."""
+
+    left: float
+    bottom: float
+    width: float
+    height: float
+
+
+class PageLoop:
+    """Lays blocks out on pages of ``area``, calling ``on_page(canvas, n)`` when page n begins and
+    ``placed(page, used, block)`` after each block is drawn (``used``: height used on the page)."""
+
+    def __init__(
+        self,
+        canv: Canvas,
+        area: Area,
+        on_page: Callable[[Canvas, int], None],
+        placed: Callable[[int, float, Block], None],
+    ) -> None:
+        self.canv = canv
+        self.area = area
+        self.on_page = on_page
+        self.placed = placed
+        self.page = 0
+        self._open = False
+        self._y = 0.0  # where the next block's top goes
+        self._at_top = True
+        self._space_after = 0.0  # of the block above
+
+    def run(self, blocks: Sequence[Block]) -> int:
+        """Place every block; returns the number of pages."""
+        queue = list(blocks)
+        queue.reverse()  # pop from the end
+        while queue:
+            if not self._open:
+                self._begin_page()
+            block = queue.pop()
+            if self._add(block):
+                continue
+            pieces = self._split(block)
+            if pieces:
+                if not self._add(pieces[0]):
+                    raise RuntimeError(f"page {self.page}: the first piece of a split block does not fit")
+                queue.extend(reversed(pieces[1:]))
+            elif block.postponed:
+                raise RuntimeError(f"page {self.page}: a block taller than a page did not split")
+            else:
+                block.postponed = True
+                queue.append(block)
+                self._end_page()
+        if self._open:
+            self._end_page()
+        return self.page
+
+    def _begin_page(self) -> None:
+        self.page += 1
+        self._open = True
+        self.on_page(self.canv, self.page)
+        self._y = self.area.bottom + self.area.height
+        self._at_top = True
+        self._space_after = 0.0
+
+    def _end_page(self) -> None:
+        self.canv.setPageRotation(0)
+        self.canv.showPage()
+        self._open = False
+
+    def _space_before(self, block: Block) -> float:
+        return 0.0 if self._at_top else max(block.getSpaceBefore() - self._space_after, 0.0)
+
+    def _add(self, block: Block) -> bool:
+        bottom = self.area.bottom
+        space = self._space_before(block)
+        avail = self._y - bottom - space
+        if avail <= 0:
+            return False
+        _, height = block.wrap(self.area.width, avail)
+        y = self._y - height - space
+        if y < bottom - _FUZZ:
+            return False
+        after = block.getSpaceAfter()
+        block.drawOn(self.canv, self.area.left, y)
+        y -= after
+        self._space_after = after
+        if y != self._y:
+            self._at_top = False
+        self._y = y
+        self.placed(self.page, self.area.bottom + self.area.height - y, block)
+        return True
+
+    def _split(self, block: Block) -> list[Block]:
+        avail = self._y - self.area.bottom - self._space_before(block)
+        if avail <= 0:
+            return []
+        return block.split(self.area.width, avail)
