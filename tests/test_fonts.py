@@ -323,3 +323,40 @@ def test_a_font_cut_from_a_larger_conversion_equals_a_direct_one(tmp_path):
     direct = ttsubset.subset([ttsubset.TrueType(convert.convert_cff(face.path, face.index, wanted))], wanted)
     cut = ttsubset.subset([ttsubset.TrueType(convert.convert_cff(face.path, face.index, larger))], wanted)
     assert direct == cut
+
+
+def test_fontconfig_listing_is_reused_until_a_font_folder_changes(tmp_path, tmp_path_factory, monkeypatch):
+    """fc-list runs once; its answer is reused until a folder holding (or above) a listed font changes."""
+    fonts = tmp_path / "share" / "fonts" / "demo"
+    fonts.mkdir(parents=True)
+    (fonts / "Demo-Regular.ttf").write_bytes(b"")
+    state = tmp_path_factory.mktemp("state")  # outside the fonts' folders: writing here changes none
+    calls = state / "calls"
+    bin_dir = state / "bin"
+    bin_dir.mkdir()
+    fc_list = bin_dir / "fc-list"
+    fc_list.write_text(
+        "#!/bin/sh\n"
+        f"echo x >> {calls}\n"
+        f"for f in {fonts}/*.ttf; do printf '%s\\t0\\tDemo Sans,演示黑体\\n' \"$f\"; done\n",
+        encoding="utf-8",
+    )
+    fc_list.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(state / "config"))
+    cache = Cache(state / "cache")
+
+    def listed() -> list[str]:
+        return sorted(f"{path.name}:{'|'.join(sorted(fam))}" for path, _i, fam, _info in SystemFonts(cache)._list())
+
+    def runs() -> int:
+        return len(calls.read_text().splitlines())
+
+    assert listed() == ["Demo-Regular.ttf:demo sans|演示黑体"] and runs() == 1
+    assert listed() == ["Demo-Regular.ttf:demo sans|演示黑体"] and runs() == 1  # from the cache
+    (fonts / "Demo-Bold.ttf").write_bytes(b"")  # a font installed: its folder's time changes
+    assert listed() == ["Demo-Bold.ttf:demo sans|演示黑体", "Demo-Regular.ttf:demo sans|演示黑体"]
+    assert runs() == 2
+    (state / "config" / "fontconfig").mkdir(parents=True)  # fontconfig configured for this user
+    listed()
+    assert runs() == 3

@@ -1,7 +1,8 @@
 """Finding a candidate: files in the project's fonts/ folder, and installed fonts by family + style.
 
-Installed fonts are listed with fontconfig's ``fc-list`` where it exists; otherwise (Windows, macOS
-without fontconfig) the standard font folders are scanned and the names read from each file, with the
+Installed fonts are listed with fontconfig's ``fc-list`` where it exists (its answer kept in the cache
+until a font folder or fontconfig's configuration changes); otherwise (Windows, macOS without
+fontconfig) the standard font folders are scanned and the names read from each file, with the
 result of the scan kept in the cache. Either way the final choice of face is made from the names in
 the file itself (sfnt.py), so both routes pick the same face.
 """
@@ -160,7 +161,7 @@ class SystemFonts:
 
     def _list(self) -> list[Entry]:
         if self._entries is None:
-            entries = _fontconfig_list() if self._folders is None else []
+            entries = _fontconfig_list(self._cache) if self._folders is None else []
             self.source = "fontconfig"
             if not entries:
                 entries = self._scan(self._folders if self._folders is not None else system_font_dirs())
@@ -198,10 +199,32 @@ class SystemFonts:
         return entries
 
 
-def _fontconfig_list() -> list[Entry]:
+# What fontconfig's answer depends on besides the font folders themselves: its configuration.
+_FONTCONFIG_ENV = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                   "XDG_DATA_DIRS", "HOME")
+
+
+def _fontconfig_list(cache: Cache) -> list[Entry]:
+    """Installed faces as fontconfig lists them. Running ``fc-list`` costs a process start on every
+    build, so its output is kept in the cache with the modification times of what it depends on
+    (fc-list itself, fontconfig's configuration folders, the standard font folders and every folder
+    holding or above a listed font): installing, removing or reconfiguring fonts changes one of them
+    and the next build asks fontconfig again."""
     exe = shutil.which("fc-list")
     if exe is None:
         return []
+    env = "\n".join(f"{k}={os.environ.get(k, '')}" for k in _FONTCONFIG_ENV)
+    key = hashlib.sha256(f"{exe}\n{env}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    fixed = [exe, *_fontconfig_config_paths(), *map(str, system_font_dirs())]
+    kept = cache.load_json("fontconfig-list", key)
+    if (
+        kept
+        and kept.get("fixed") == _stamps(fixed)
+        and isinstance(kept.get("folders"), list)
+        and kept.get("folder_stamps") == _stamps(kept["folders"])
+        and isinstance(kept.get("output"), str)
+    ):
+        return _parse_fc_list(kept["output"])
     try:
         proc = subprocess.run(
             [exe, "--format", r"%{file}\t%{index}\t%{family}\n"],
@@ -213,8 +236,42 @@ def _fontconfig_list() -> list[Entry]:
         return []
     if proc.returncode != 0:
         return []
+    output = proc.stdout.decode("utf-8", "replace")
+    entries = _parse_fc_list(output)
+    folders = sorted({str(a) for path, *_ in entries for a in path.parents if a != a.parent})
+    cache.store_json("fontconfig-list", key, {
+        "fixed": _stamps(fixed), "folders": folders, "folder_stamps": _stamps(folders), "output": output,
+    })
+    return entries
+
+
+def _fontconfig_config_paths() -> list[str]:
+    home = Path.home()
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    roots = [Path(os.environ.get("FONTCONFIG_PATH") or "/etc/fonts"), config_home / "fontconfig"]
+    paths = [str(p) for r in roots for p in (r, r / "fonts.conf", r / "conf.d")]
+    paths += [str(home / ".fonts.conf"), str(home / ".fonts.conf.d")]
+    if os.environ.get("FONTCONFIG_FILE"):
+        paths.append(os.environ["FONTCONFIG_FILE"])
+    return paths
+
+
+def _stamps(paths: list[str]) -> list[list[int] | None]:
+    """Modification time and size of each path (None where it does not exist)."""
+    out: list[list[int] | None] = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            out.append(None)
+            continue
+        out.append([st.st_mtime_ns, st.st_size])
+    return out
+
+
+def _parse_fc_list(output: str) -> list[Entry]:
     entries = []
-    for line in proc.stdout.decode("utf-8", "replace").splitlines():
+    for line in output.splitlines():
         parts = line.split("\t")
         if len(parts) != 3 or not parts[1].isdigit():
             continue
