@@ -47,6 +47,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = [
     "DASH_LIKE",
@@ -72,8 +73,11 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Item:
+# Item, Placed and Line are immutable named tuples rather than frozen dataclasses: a build makes
+# tens of thousands of them, and a named tuple is built several times faster.
+
+
+class Item(NamedTuple):
     """One character of a paragraph (input), in reading order.
 
     ``char`` is exactly one code point; ``advance`` is its natural advance in pt in the font that
@@ -85,8 +89,7 @@ class Item:
     style: int = 0
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """One glyph placed on a line.
 
     ``x`` is the left edge of the glyph's box from the block's left edge, ``advance`` the width of
@@ -101,8 +104,7 @@ class Placed:
     dx: float = 0.0
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A broken line: its glyphs, the right edge of its last glyph box, and whether it is the last."""
 
     glyphs: tuple[Placed, ...]
@@ -439,23 +441,32 @@ class _Para:
         n, S, J, C, fl, nf = self.n, self.S, self.J, self.C, self.flags, self.next_free
         tol, half, cell = self.tol, self.half, 2 * self.half
         inf = float("inf")
-        cost = [inf] * (n + 1)
-        step: list[tuple[int, bool]] = [(-1, False)] * (n + 1)
-        cost[n] = 0.0
         cp = self.count_prefix
         latin = [0] * (n + 1)  # prefix count of non-CJK tokens
         for k in range(n):
             latin[k + 1] = latin[k] + (0 if fl[k] & _CJK else 1)
         T = [S[k + 1] + J[k] for k in range(n)]  # line width from token a to e = T[e] - S[a] - J[a]
-        for a in range(n - 1, -1, -1):
+        # Forward: the lines that may start at each line start reachable from the paragraph start
+        # (most tokens are not: a line ends within 2.5 cells of full), with their costs.
+        reach = bytearray(n + 1)
+        reach[0] = 1
+        starts: list[int] = []
+        lines_from: dict[int, list[tuple[int, bool, float]]] = {}
+        last_cost: dict[int, float] = {}
+        for a in range(n):
+            if not reach[a]:
+                continue
+            starts.append(a)
             avail = avail_first if a == 0 else avail_rest
             lim = avail + tol
             base = S[a] + J[a]
             if T[n - 1] - base <= lim:  # the rest fits on one (last) line
-                cost[a] = cost[n] + (1.0 if cp[n] - cp[a] == 1 and a > 0 else 0.0)
-                step[a] = (n - 1, False)
-                if a > 0 and cost[a] == 0.0:
+                last = 1.0 if cp[n] - cp[a] == 1 and a > 0 else 0.0
+                last_cost[a] = last
+                if a > 0 and last == 0.0:
                     continue
+            found: list[tuple[int, bool, float]] = []
+            lines_from[a] = found
             # only lines filled to within 2.5 cells are worth trying (looser ones cost 10 a cell)
             first = bisect_left(T, base + avail - 2.5 * cell, a, n)
             e = nf[min(first, n - 1)]
@@ -467,26 +478,35 @@ class _Para:
                         half_end = True
                     else:
                         break
+                if e == n - 1:
+                    found.append((e, half_end, 1.0 if cp[n] - cp[a] == 1 and a > 0 else 0.0))
+                    break
+                slack = (avail - wc + (half if half_end else 0.0)) / cell
+                full = wc + C[e] - C[a]
+                if not half_end and abs(full - avail) <= tol:
+                    c = 0.0  # on the grid
+                elif latin[e + 1] == latin[a]:
+                    c = 1.0
+                else:
+                    c = 0.0 if slack < 1 else 1.0
+                c += 0.6 * max(0.0, slack - 1) + 10.0 * max(0.0, slack - 2) + 0.001 * slack + 0.0001
+                found.append((e, half_end, c))
+                reach[e + 1] = 1
+                e = nf[e + 1]
+        # Backward: the cheapest way from each reachable start to the paragraph end.
+        cost = [inf] * (n + 1)
+        step: list[tuple[int, bool]] = [(-1, False)] * (n + 1)
+        cost[n] = 0.0
+        for a in reversed(starts):
+            if a in last_cost:
+                cost[a] = cost[n] + last_cost[a]
+                step[a] = (n - 1, False)
+            for e, half_end, c in lines_from.get(a, ()):
                 if cost[e + 1] < inf:
-                    if e == n - 1:
-                        c = 1.0 if cp[n] - cp[a] == 1 and a > 0 else 0.0
-                    else:
-                        slack = (avail - wc + (half if half_end else 0.0)) / cell
-                        full = wc + C[e] - C[a]
-                        if not half_end and abs(full - avail) <= tol:
-                            c = 0.0  # on the grid
-                        elif latin[e + 1] == latin[a]:
-                            c = 1.0
-                        else:
-                            c = 0.0 if slack < 1 else 1.0
-                        c += 0.6 * max(0.0, slack - 1) + 10.0 * max(0.0, slack - 2) + 0.001 * slack + 0.0001
                     total = c + cost[e + 1]
                     if total < cost[a] - 1e-12:
                         cost[a] = total
                         step[a] = (e, half_end)
-                if e == n - 1:
-                    break
-                e = nf[e + 1]
         if cost[0] == inf:  # nothing fits within 2.5 cells of full (a word wider than a line)
             return self.greedy(avail_first, avail_rest)
         plan: list[tuple[int, int, bool]] = []
