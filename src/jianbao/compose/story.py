@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from dataclasses import replace
@@ -34,6 +35,8 @@ class StoryBuilder:
         self.pins: dict[str, int] = {}  # block key → imposed variant (+1 / -1 line), from the page make-up
         # broken lines and variants per paragraph, kept across the page make-up's passes
         self._broken: dict[int, tuple[list[Line], Callable[[], dict[int, Variant]]]] = {}
+        self._set: dict[tuple[object, ...], list[Line]] = {}  # headings, titles, contents entries
+        self._closing: ClosingBlock | None = None  # broken once; each pass lays out a fresh copy
         self.issue = issue
         self.layout = layout
         self.fonts = fonts
@@ -45,6 +48,13 @@ class StoryBuilder:
 
     def face(self, style: TextStyle) -> Face:
         return resolve(style, self.fonts)
+
+    def _lines(self, key: tuple[object, ...], make: Callable[..., list[Line]], *args: object) -> list[Line]:
+        """``make(*args)``: lines that do not change between the page make-up's passes, made once."""
+        lines = self._set.get(key)
+        if lines is None:
+            lines = self._set[key] = make(*args)
+        return lines
 
     def measure(self, style: TextStyle, *, indent: float = 0.0, first: float | None = None) -> Measure:
         return Measure(
@@ -81,7 +91,7 @@ class StoryBuilder:
     def heading(self, h: Heading, article_key: str, index: int) -> GridLines:
         style = self.layout.style(HEADING_STYLES[h.level])
         face = self.face(style)
-        lines = break_text([(h.text, 0)], [face], self.measure(style))
+        lines = self._lines(("h", h.text, style), break_text, [(h.text, 0)], [face], self.measure(style))
         key = f"{article_key}.h{index}"
         bookmark = Bookmark(key, h.text, 1) if h.level == 1 else None
         # the page make-up may give a level-1 heading a blank line above it (key "aN.hM")
@@ -94,7 +104,7 @@ class StoryBuilder:
     def centred(self, text: str, style: TextStyle, *, bookmark: Bookmark | None = None,
                 space_before: int = 0) -> GridLines:
         face = self.face(style)
-        lines = balance_text(text, face, self.layout.page.block_width)
+        lines = self._lines(("c", text, style), balance_text, text, face, self.layout.page.block_width)
         return GridLines(
             lines, [face], self.grid, centred=True, line_pitch=style.line_pitch if len(lines) > 1 else 1.0,
             space_before=space_before, space_after=style.space_after, bookmark=bookmark, splittable=False,
@@ -120,7 +130,8 @@ class StoryBuilder:
         hang = entry.hang * self.cell
         flowables: list[Block] = [head]
         for article in self.issue.articles:
-            lines = break_text([(article.toc_text, 0)], [eface], self.measure(entry, indent=hang, first=hang))
+            measure = self.measure(entry, indent=hang, first=hang)
+            lines = self._lines(("toc", article.toc_text), break_text, [(article.toc_text, 0)], [eface], measure)
             marks = [(0, entry.marker, 0.0, eface)] if entry.marker else []
             flowables.append(GridLines(lines, [eface], self.grid, decorations=marks))
         flowables.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))
@@ -172,7 +183,9 @@ class StoryBuilder:
             story += self.article(article, i, first=(i == 1))
         c = self.issue.closing
         if c.distribution or c.contacts or c.signoff or c.print_run is not None:
-            story.append(ClosingBlock(c, self.layout, self.fonts))
+            if self._closing is None:
+                self._closing = ClosingBlock(c, self.layout, self.fonts)
+            story.append(copy.copy(self._closing))
         self._link_next_min(story)
         if measure_only:
             for f in story:
