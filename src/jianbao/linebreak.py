@@ -56,6 +56,7 @@ __all__ = [
     "NO_START",
     "NO_START_ATTACHED",
     "VARIANT_LINES",
+    "BrokenParagraph",
     "Item",
     "Line",
     "Measure",
@@ -812,13 +813,7 @@ def break_paragraph(items: Sequence[Item], m: Measure) -> list[Line]:
     (then it is split at the least bad place that fits). No line is wider than ``m.width``, except
     when a single glyph is wider than the line. Runs in time linear in ``len(items)``.
     """
-    para = _Para(items, m, m.first_indent)
-    if para.n == 0:
-        return []
-    avail_first = m.width - m.first_indent - para.lead_w
-    avail_rest = m.width - m.indent
-    plan = _plan(para, m, avail_first, avail_rest)
-    return _lay_out(para, plan, m, avail_first, avail_rest)
+    return BrokenParagraph(items, m).lines
 
 
 def _plan(para: _Para, m: Measure, avail_first: float, avail_rest: float) -> list[tuple[int, int, bool]]:
@@ -845,19 +840,33 @@ def paragraph_variants(items: Sequence[Item], m: Measure) -> dict[int, Variant]:
     :data:`VARIANT_LINES` lines at the paragraph's end need to change. The rules of
     :func:`break_paragraph` (kinsoku, whole words, flush non-last lines, no one-character last
     line) hold for every variant."""
-    para = _Para(items, m, m.first_indent)
-    if para.n == 0 or not m.justify:
-        return {}
-    avail_first = m.width - m.first_indent - para.lead_w
-    avail_rest = m.width - m.indent
-    plan = _plan(para, m, avail_first, avail_rest)
-    out: dict[int, Variant] = {}
-    for delta in (1, -1):
-        found = para.variant(plan, delta, avail_first, avail_rest)
-        if found is not None:
-            new, changed = found
-            out[delta] = Variant(_lay_out(para, new, m, avail_first, avail_rest), changed)
-    return out
+    return BrokenParagraph(items, m).variants()
+
+
+class BrokenParagraph:
+    """:func:`break_paragraph`'s ``lines`` and :func:`paragraph_variants`'s ``variants()`` from one
+    preparation of the paragraph (the variants are computed on first request, then kept)."""
+
+    def __init__(self, items: Sequence[Item], m: Measure) -> None:
+        para = self._para = _Para(items, m, m.first_indent)
+        self._m = m
+        self._variants: dict[int, Variant] | None = None
+        self._avail = (m.width - m.first_indent - para.lead_w, m.width - m.indent)
+        self._plan = _plan(para, m, *self._avail) if para.n else []
+        self.lines = _lay_out(para, self._plan, m, *self._avail) if para.n else []
+
+    def variants(self) -> dict[int, Variant]:
+        if self._variants is None:
+            para, m = self._para, self._m
+            out: dict[int, Variant] = {}
+            if para.n and m.justify:
+                for delta in (1, -1):
+                    found = para.variant(self._plan, delta, *self._avail)
+                    if found is not None:
+                        new, changed = found
+                        out[delta] = Variant(_lay_out(para, new, m, *self._avail), changed)
+            self._variants = out
+        return self._variants
 
 
 def _lay_out(

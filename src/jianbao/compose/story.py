@@ -6,10 +6,9 @@ import copy
 import math
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
 
 from ..layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
-from ..linebreak import Line, Measure, Variant, break_paragraph, is_cjk, paragraph_variants
+from ..linebreak import BrokenParagraph, Line, Measure, Variant, is_cjk
 from ..model import Article, Heading, Issue, Paragraph
 from .blocks import Block
 from .closing import ClosingBlock
@@ -84,7 +83,8 @@ class StoryBuilder:
         if memo is None:
             measure = self.measure(self.body)
             chars = items(runs, faces)  # one itemisation for the break and its variants
-            memo = (break_paragraph(chars, measure), cache(lambda: paragraph_variants(chars, measure)))
+            broken = BrokenParagraph(chars, measure)
+            memo = (broken.lines, broken.variants)
             self._broken[id(p)] = memo
         return GridLines(memo[0], faces, self.grid, variants=memo[1])
 
