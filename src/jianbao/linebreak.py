@@ -46,7 +46,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 __all__ = [
@@ -228,8 +228,17 @@ _MEMBERSHIP = (
 )
 
 
-@lru_cache(maxsize=8192)
+_FLAGS: dict[str, int] = {}  # memo of _flags
+
+
 def _flags(ch: str) -> int:
+    f = _FLAGS.get(ch)
+    if f is None:
+        f = _FLAGS[ch] = _compute_flags(ch)
+    return f
+
+
+def _compute_flags(ch: str) -> int:
     if len(ch) != 1:
         raise ValueError(f"Item.char must be exactly one code point, got {ch!r}")
     f = 0
@@ -311,8 +320,13 @@ class _Para:
         w: list[float] = []
         lead = 0
         lead_w = 0.0
+        flags_of = _FLAGS.get
+        wide = _WIDE
         for i, it in enumerate(items):
-            f = _flags(it.char)
+            ch = it.char
+            f = flags_of(ch)
+            if f is None:
+                f = _flags(ch)
             if f & _SPACE:
                 if not idx:
                     lead += 1
@@ -321,7 +335,7 @@ class _Para:
             idx.append(i)
             fl.append(f)
             if f & _CJK:
-                w.append(cell * _WIDE.get(it.char, 1))
+                w.append(cell * wide[ch] if ch in wide else cell)
             else:
                 w.append(it.advance)
         if not idx or lead_w + w[0] > m.width - first_indent + self.tol:
@@ -346,17 +360,25 @@ class _Para:
 
         half = self.half
         gap = m.latin_gap
-        kinds = [_FREE] * max(n - 1, 0)
-        extra = [0.0] * max(n - 1, 0)
-        lgap = [0.0] * max(n - 1, 0)
-        comp = [0.0] * max(n - 1, 0)
-        comp_tgt = [0] * max(n - 1, 0)
-        for k in range(n - 1):
+        compress = m.compress_adjacent
+        joints = max(n - 1, 0)
+        kinds = [_FREE] * joints
+        extra = [0.0] * joints
+        lgap = [0.0] * joints
+        comp = [0.0] * joints
+        comp_tgt = [0] * joints
+        for k in range(joints):
             fa, fb = fl[k], fl[k + 1]
-            spaced = idx[k + 1] != idx[k] + 1
+            ia, ib = idx[k], idx[k + 1]
+            if ib == ia + 1 and fa & fb & _CJK and not ((fa | fb) & _MARK) and not pair_second[k + 1]:
+                # the common case: two adjacent CJK characters, neither a compressible mark
+                if fb & (_NS | _DASH | _NS_ATT) or fa & (_NE | _NE_ATT):
+                    kinds[k] = _KINSOKU
+                continue
+            spaced = ib != ia + 1
             sw = 0.0
             if spaced:
-                for i in range(idx[k] + 1, idx[k + 1]):
+                for i in range(ia + 1, ib):
                     sw += items[i].advance
             if pair_second[k + 1]:
                 kind = _PAIR
@@ -378,7 +400,7 @@ class _Para:
                 g = gap
             lgap[k] = g
             extra[k] = sw + g
-            if not spaced and m.compress_adjacent and fa & _MARK and fb & _MARK:
+            if not spaced and compress and fa & _MARK and fb & _MARK:
                 if fa & _CLOSE:
                     comp[k], comp_tgt[k] = half, k
                 elif fb & _OPEN:
@@ -386,19 +408,12 @@ class _Para:
         self.kinds, self.extra, self.lgap, self.comp, self.comp_tgt = kinds, extra, lgap, comp, comp_tgt
         self.expandable = [kd <= _KINSOKU for kd in kinds]
 
-        S = [0.0] * (n + 1)
-        acc = 0.0
-        for k in range(n):
-            acc += w[k]
-            S[k + 1] = acc
+        S = [0.0, *accumulate(w)]
         J = [0.0] * max(n, 1)
         C = [0.0] * max(n, 1)  # prefix sums of the adjacent-mark compression alone
-        acc = acc_c = 0.0
-        for k in range(n - 1):
-            acc += extra[k] - comp[k]
-            acc_c += comp[k]
-            J[k + 1] = acc
-            C[k + 1] = acc_c
+        if joints:
+            J[1:] = accumulate([e - c for e, c in zip(extra, comp, strict=True)])
+            C[1:] = accumulate(comp)
         self.S, self.J, self.C = S, J, C
 
         # Width of the Latin word each token belongs to (for the "word wider than a line" rule).
@@ -418,13 +433,7 @@ class _Para:
             nf[k] = k if kinds[k] == _FREE else nf[k + 1]
         self.next_free = nf
 
-        cp = [0] * (n + 1)
-        c = 0
-        for k in range(n):
-            if fl[k] & _COUNTS:
-                c += 1
-            cp[k + 1] = c
-        self.count_prefix = cp
+        self.count_prefix = [0, *accumulate(1 if f & _COUNTS else 0 for f in fl)]
 
     # -- geometry -----------------------------------------------------------------------------------
 
