@@ -570,7 +570,10 @@ def test_variants_give_one_line_more_or_fewer_with_few_lines_changed() -> None:
     variants = paragraph_variants(nearly_full, m)
     assert len(natural) == 3
     longer = variants[1]
-    assert len(longer.lines) == 4 and longer.changed == 1
+    # two lines leave the grid: the second gives a cell to the third, which gives two to the last
+    # (。 may not start a line, nor 三。 stand alone as a one-character last line)
+    assert len(longer.lines) == 4 and longer.changed == 2
+    assert [len(line.text) for line in longer.lines] == [26, 27, 26, 3]
     assert "".join(line.text for line in longer.lines) == "".join(line.text for line in natural)
     assert all(line.width == pytest.approx(442.2) for line in longer.lines[:-1])
     assert len(longer.lines[-1].text) >= 2
@@ -584,3 +587,17 @@ def test_variants_give_one_line_more_or_fewer_with_few_lines_changed() -> None:
             assert all(line.width == pytest.approx(442.2) for line in variant.lines[:-1])
             assert variant.lines[-1].width <= 442.2 + 1e-6
     assert 1 not in paragraph_variants([Item(ch, 8.0) for ch in "一" * 26 + "二" * 5 + "。"], m)
+
+
+def test_one_line_more_loosens_wherever_that_leaves_fewest_lines_off_the_grid() -> None:
+    """A last line of 27 characters: giving a cell from each of the last lines would take three lines
+    off the grid; loosening the first line by two cells and one more by one takes two."""
+    m = Measure(width=442.2, cell=BODY_CELL, first_indent=2 * BODY_CELL)
+    text = "一" * 26 + "二" * 28 + "三" * 28 + "四" * 27
+    base = [Item(ch, 8.0) for ch in text]
+    assert [len(line.text) for line in break_paragraph(base, m)] == [26, 28, 28, 27]
+    longer = paragraph_variants(base, m)[1]
+    assert longer.changed == 2
+    assert [len(line.text) for line in longer.lines] == [24, 28, 28, 27, 2]
+    assert "".join(line.text for line in longer.lines) == text
+    assert all(line.width == pytest.approx(442.2) for line in longer.lines[:-1])

@@ -437,20 +437,15 @@ class _Para:
 
     # -- geometry -----------------------------------------------------------------------------------
 
-    def optimal(self, avail_first: float, avail_rest: float) -> list[tuple[int, int, bool]]:
-        """Break the whole paragraph at once (dynamic programming over break points), choosing the
-        breaks that leave the fewest lines off the character grid.
-
-        A greedy breaker settles each kinsoku conflict on the line where it occurs; moving a break
-        earlier can avoid several later conflicts at the price of one loosened line. Cost of a
-        non-last line: 0 when it fills the measure with every mark full width (on the grid), else 1
-        (its slack is spread or marks are compressed); a line holding Latin text is off the grid
-        anyway and costs 1 only when looser than one cell. Lines looser than two cells cost more,
-        a last line of one character costs 1, and small terms prefer fuller lines. Falls back to
-        :meth:`greedy` when no break sequence fits (a word wider than a line)."""
+    def _candidates(
+        self, avail_first: float, avail_rest: float, shortcut: bool
+    ) -> tuple[list[int], dict[int, list[tuple[int, bool, float]]], dict[int, float]]:
+        """The line starts reachable from the paragraph start; from each, the lines worth trying as
+        ``(last token, last mark half width, cost)`` (see :meth:`optimal` for the costs); and the
+        cost of ending the paragraph with one last line from each start where the rest fits.
+        With ``shortcut``, a start from which the rest fits as a good last line gets no other lines."""
         n, S, J, C, fl, nf = self.n, self.S, self.J, self.C, self.flags, self.next_free
         tol, half, cell = self.tol, self.half, 2 * self.half
-        inf = float("inf")
         cp = self.count_prefix
         latin = [0] * (n + 1)  # prefix count of non-CJK tokens
         for k in range(n):
@@ -473,7 +468,7 @@ class _Para:
             if T[n - 1] - base <= lim:  # the rest fits on one (last) line
                 last = 1.0 if cp[n] - cp[a] == 1 and a > 0 else 0.0
                 last_cost[a] = last
-                if a > 0 and last == 0.0:
+                if shortcut and a > 0 and last == 0.0:
                     continue
             found: list[tuple[int, bool, float]] = []
             lines_from[a] = found
@@ -503,6 +498,65 @@ class _Para:
                 found.append((e, half_end, c))
                 reach[e + 1] = 1
                 e = nf[e + 1]
+        return starts, lines_from, last_cost
+
+    def with_lines(
+        self, count: int, avail_first: float, avail_rest: float
+    ) -> tuple[list[tuple[int, int, bool]], float] | None:
+        """The cheapest breaks (costs of :meth:`optimal`) that set the paragraph in exactly ``count``
+        lines, and their cost; None when no lines within 2.5 cells of full can do it."""
+        starts, lines_from, last_cost = self._candidates(avail_first, avail_rest, shortcut=False)
+        n = self.n
+        # best[a]: the cheapest way to reach line start a with the lines so far (cost, previous start,
+        # the line's last token and half flag), one layer per line
+        layer: dict[int, tuple[float, int, int, bool]] = {0: (0.0, -1, -1, False)}
+        layers = [layer]
+        for _ in range(count - 1):
+            nxt: dict[int, tuple[float, int, int, bool]] = {}
+            for a in starts:
+                here = layer.get(a)
+                if here is None:
+                    continue
+                for e, half_end, c in lines_from.get(a, ()):
+                    if e == n - 1:
+                        continue
+                    total = here[0] + c
+                    old = nxt.get(e + 1)
+                    if old is None or total < old[0] - 1e-12:
+                        nxt[e + 1] = (total, a, e, half_end)
+            layer = nxt
+            layers.append(layer)
+        best: tuple[float, int] | None = None
+        for a in starts:
+            if a in layer and a in last_cost:
+                total = layer[a][0] + last_cost[a]
+                if best is None or total < best[0] - 1e-12:
+                    best = (total, a)
+        if best is None:
+            return None
+        plan = [(best[1], n - 1, False)]
+        a = best[1]
+        for depth in range(count - 1, 0, -1):
+            _, prev, e, half_end = layers[depth][a]
+            plan.append((prev, e, half_end))
+            a = prev
+        plan.reverse()
+        return plan, best[0]
+
+    def optimal(self, avail_first: float, avail_rest: float) -> list[tuple[int, int, bool]]:
+        """Break the whole paragraph at once (dynamic programming over break points), choosing the
+        breaks that leave the fewest lines off the character grid.
+
+        A greedy breaker settles each kinsoku conflict on the line where it occurs; moving a break
+        earlier can avoid several later conflicts at the price of one loosened line. Cost of a
+        non-last line: 0 when it fills the measure with every mark full width (on the grid), else 1
+        (its slack is spread or marks are compressed); a line holding Latin text is off the grid
+        anyway and costs 1 only when looser than one cell. Lines looser than two cells cost more,
+        a last line of one character costs 1, and small terms prefer fuller lines. Falls back to
+        :meth:`greedy` when no break sequence fits (a word wider than a line)."""
+        starts, lines_from, last_cost = self._candidates(avail_first, avail_rest, shortcut=True)
+        n = self.n
+        inf = float("inf")
         # Backward: the cheapest way from each reachable start to the paragraph end.
         cost = [inf] * (n + 1)
         step: list[tuple[int, bool]] = [(-1, False)] * (n + 1)
@@ -526,6 +580,18 @@ class _Para:
             plan.append((a, e, half_end))
             a = e + 1
         return plan
+
+    def off_grid(self, plan: list[tuple[int, int, bool]], avail_first: float, avail_rest: float) -> int:
+        """How many lines of ``plan`` but the last leave the character grid: lines of CJK only that do
+        not fill the measure with every mark full width, and lines with Latin text looser by a cell."""
+        out = 0
+        for a, e, half_end in plan[:-1]:
+            avail = avail_first if a == 0 else avail_rest
+            if not half_end and self.on_grid(a, e, avail):
+                continue
+            if all(f & _CJK for f in self.flags[a : e + 1]) or avail - self.natural(a, e) >= 2 * self.half:
+                out += 1
+        return out
 
     def on_grid(self, a: int, b: int, avail: float) -> bool:
         """Whether tokens ``a..b`` fill ``avail`` exactly with every mark full width."""
@@ -625,11 +691,17 @@ class _Para:
     def variant(
         self, plan: list[tuple[int, int, bool]], delta: int, avail_first: float, avail_rest: float
     ) -> tuple[list[tuple[int, int, bool]], int] | None:
-        """The paragraph with one line more (``delta`` +1: the last lines each give a cell to the next)
-        or one line fewer (-1: the last lines take up to half a cell more each, i.e. about 0.3 pt
-        less between characters — the practice of 单字去行), changing as few lines as possible
-        (at most :data:`VARIANT_LINES`). Returns the plan and the number of lines changed."""
+        """The paragraph with one line more or one line fewer, and how many more lines it takes off
+        the character grid than ``plan`` (at most :data:`VARIANT_LINES`), or None.
+
+        One line more (``delta`` +1): the last lines (at most :data:`VARIANT_LINES`) each give a cell
+        to the next, or — where that leaves fewer lines off the grid — the cheapest breaks in exactly
+        one line more (:meth:`with_lines`: lines loosened by up to 2.5 cells anywhere in the
+        paragraph). One line fewer (-1): the last lines (at most :data:`VARIANT_LINES`) take up to
+        half a cell more each, i.e. about 0.3 pt less between characters — the practice of 单字去行."""
         lines = len(plan)
+        found: list[tuple[int, int, list[tuple[int, int, bool]]]] = []  # (off grid, order, plan)
+        base_off = self.off_grid(plan, avail_first, avail_rest)
         for j in range(1, min(VARIANT_LINES, lines - 1) + 1):
             i0 = lines - 1 - j
             a = plan[i0][0]
@@ -638,8 +710,18 @@ class _Para:
             tail = self.greedy(avail_first, avail_rest, start=a, fill=[b + step for b in base])
             new = self.avoid_lone_last([*plan[:i0], *tail], avail_rest)
             if len(new) == lines + delta:
-                return new, j
-        return None
+                found.append((j if delta < 0 else self.off_grid(new, avail_first, avail_rest) - base_off, 0, new))
+                break
+        if delta > 0 and not self.hanging:
+            best = self.with_lines(lines + 1, avail_first, avail_rest)
+            if best is not None:
+                new = self.avoid_lone_last(best[0], avail_rest)
+                if len(new) == lines + 1:
+                    found.append((self.off_grid(new, avail_first, avail_rest) - base_off, 1, new))
+        if not found:
+            return None
+        extra, _, new = min(found, key=lambda f: f[:2])
+        return (new, max(extra, 0)) if extra <= VARIANT_LINES else None
 
     def avoid_lone_last(self, plan: list[tuple[int, int, bool]], avail: float) -> list[tuple[int, int, bool]]:
         """No last line holding a single character (+ punctuation): pull one down from the line before.
@@ -840,7 +922,7 @@ class Variant:
     """A paragraph broken into one line more or fewer than its natural break."""
 
     lines: list[Line]
-    changed: int  # how many lines had to be loosened or tightened (each leaves the character grid)
+    changed: int  # how many more lines leave the character grid than in the natural break
 
 
 def paragraph_variants(items: Sequence[Item], m: Measure) -> dict[int, Variant]:

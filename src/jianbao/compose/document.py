@@ -166,7 +166,7 @@ def _next_try(fill: PageFill, pins: dict[str, int], tried: set[str]) -> list[str
     a line more on the short page fills it; a line more on an earlier page shifts the flow."""
     for page, missing in fill.short_pages():
         candidates = sorted(
-            (page - on, cost, key)
+            (cost, page - on, key)
             for on, keys in fill.longer.items() if on <= page
             for key, cost in keys.items() if key not in tried and key not in pins
         )
