@@ -26,12 +26,13 @@ class ComposeResult:
 
 
 class PageFill:
-    """How full each page came out, and which whole paragraphs on it could take one line more."""
+    """How full each page came out, and which blocks on it could take one line more or one fewer."""
 
     def __init__(self, lines_per_page: int) -> None:
         self.lines_per_page = lines_per_page
         self.used: dict[int, int] = {}  # page → grid lines used
-        self.longer: dict[int, dict[str, float]] = {}  # page → {block key: cost of one line more}
+        # page → {(block key, +1 or -1 line): cost in lines taken off the character grid}
+        self.changes: dict[int, dict[tuple[str, int], float]] = {}
         self.closing_page: int | None = None
 
     def record(self, page: int, used: int, flowable: Block) -> None:
@@ -44,14 +45,18 @@ class PageFill:
             if isinstance(head, GridLines) and head.key and head.pin == 0 and used > head.slots + 1:
                 # one more blank line above a title (or a level-1 heading, second choice) that is not
                 # at a page top: costs no grid line
-                self.longer.setdefault(page, {})[head.key] = 0 if head.key.endswith(".title") else 0.5
+                self.changes.setdefault(page, {})[(head.key, 1)] = 0 if head.key.endswith(".title") else 0.5
             body = flowable.body
         else:
             body = flowable
-        if isinstance(body, GridLines) and body.key is not None and body.pin == 0:
-            variant = body.variant(1)
-            if variant is not None and body.lines == body.natural:
-                self.longer.setdefault(page, {})[body.key] = variant.changed
+        if not isinstance(body, GridLines):
+            return
+        whole = body.origin or body  # a paragraph split across pages changes as a whole
+        if whole.key is not None and whole.pin == 0 and whole.lines == whole.natural:
+            for delta in (1, -1):
+                variant = whole.variant(delta)
+                if variant is not None:
+                    self.changes.setdefault(page, {})[(whole.key, delta)] = variant.changed
 
     def short_pages(self) -> list[tuple[int, int]]:
         """(page, missing lines) for pages but the last that end short, except the one before a closing
@@ -138,20 +143,22 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
     """Lay out ``issue`` with ``layout`` and write the PDF to ``path`` (the caller makes it atomic).
 
     Page make-up: a page other than the first and the last that ends short of the grid's lines
-    (because the next paragraph may not leave a line alone at its foot or top) is filled by setting
-    a paragraph on it one line longer (see ``linebreak.paragraph_variants``), then the issue is
-    laid out again; a change that does not reduce the short pages is undone.
+    (because the next paragraph may not leave a line alone at its foot or top) is filled by a
+    change on it or before it — a blank line more above a title or a level-1 heading, or a
+    paragraph one line longer or shorter (see ``linebreak.paragraph_variants``) — then the issue
+    is laid out again; a change that does not reduce the short pages is undone. Changes that take
+    fewer lines off the character grid are tried first.
     """
     story = StoryBuilder(issue, layout, fonts)
     pins: dict[str, int] = {}
     best = _build(story, pins, save=False)  # measure first; the PDF is written once, at the end
-    tried: set[str] = set()
+    tried: set[tuple[str, int]] = set()
     for _ in range(MAKEUP_PASSES):
         chosen = _next_try(best.doc.fill, pins, tried)
         if not chosen:
             break
         tried.update(chosen)
-        trial = {**pins, **dict.fromkeys(chosen, 1)}
+        trial = {**pins, **dict(chosen)}
         again = _build(story, trial, save=False)  # a trial only measures the pages
         if again.doc.fill.score() < best.doc.fill.score():
             pins, best = trial, again
@@ -161,17 +168,22 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
     return ComposeResult(path=path, pages=best.doc.pages)
 
 
-def _next_try(fill: PageFill, pins: dict[str, int], tried: set[str]) -> list[str]:
-    """Blocks to lengthen by a line for the first short page that still has untried candidates:
-    a line more on the short page fills it; a line more on an earlier page shifts the flow."""
+def _next_try(fill: PageFill, pins: dict[str, int], tried: set[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Changes to try for the first short page that still has untried candidates: a line more on the
+    short page fills it, a line more on an earlier page shifts the flow down; a line fewer (only
+    for a page one line short) lets the next block start at the foot or end on the page."""
     for page, missing in fill.short_pages():
         candidates = sorted(
-            (cost, page - on, key)
-            for on, keys in fill.longer.items() if on <= page
-            for key, cost in keys.items() if key not in tried and key not in pins
+            (cost, page - on, delta < 0, key, delta)
+            for on, changes in fill.changes.items() if on <= page
+            for (key, delta), cost in changes.items()
+            if (key, delta) not in tried and key not in pins and (delta > 0 or missing == 1)
         )
-        if len(candidates) >= missing:
-            return [key for *_, key in candidates[:missing]]
+        if missing == 1 and candidates:
+            return [(candidates[0][3], candidates[0][4])]
+        more = [(key, delta) for *_, key, delta in candidates if delta > 0]
+        if len(more) >= missing:
+            return more[:missing]
     return []
 
 

@@ -64,6 +64,7 @@ class GridLines(Block):
         self._variants: dict[int, Variant] | None = None
         self.next_min = 0
         self.key: str | None = None  # set by the story for body paragraphs
+        self.origin: GridLines | None = None  # the whole paragraph this is a part of (after a split)
         self.measure_only = False  # a page make-up trial: lay out, draw nothing
         self.pin = 0  # a variant imposed by the page make-up pass (see document.compose_pdf)
         self.faces = list(faces)
@@ -148,6 +149,7 @@ class GridLines(Block):
             centred=self.centred, line_pitch=self.line_pitch, splittable=self.splittable,
         )
         tail.overlong = forced
+        head.origin = tail.origin = self.origin or self
         tail.spaceAfter = self.spaceAfter
         tail.measure_only = self.measure_only
         return [head, tail]
