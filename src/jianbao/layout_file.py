@@ -10,6 +10,7 @@ import yaml
 
 from .errors import LayoutError
 from .layout import CMYK, ClosingDesign, Layout, Masthead, Page, PageNumber, Rule, TextStyle, Typography
+from .source import fastyaml
 
 MM = 72 / 25.4
 # 中文字号 → pt (GB/T 9704 practice; 四号 = 14 pt as in Word/WPS/CTeX)
@@ -119,7 +120,7 @@ def load_layout(path: Path) -> Layout:
     if not path.is_file():
         raise LayoutError(f"{path}：找不到版式文件")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = fastyaml.safe_load(path.read_text(encoding="utf-8-sig"))  # = yaml.safe_load, with libyaml
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise LayoutError(f"{path}：版式文件无法读取（{exc}）") from exc
     top = _Reader(path, {}).mapping(

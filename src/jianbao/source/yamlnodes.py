@@ -7,14 +7,20 @@ excessive nesting. Fatal problems raise :class:`~jianbao.errors.ValidationFailed
 and odd tags are collected and returned so that validation can still report everything else.
 
 Only the node tree is built (``compose``); no Python object is ever constructed from a tag.
+
+The tree is composed from libyaml's events (:mod:`.fastyaml`) when libyaml is there and the text is
+one where it is known to give what PyYAML's pure-Python loader gives; otherwise, and whenever that
+path fails for any reason, by the pure-Python loader, whose errors are the ones reported.
 """
 
 from __future__ import annotations
 
 import errno
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 from yaml.events import AliasEvent, Event
@@ -22,6 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from jianbao.errors import Location, SourceError, ValidationFailed
+from jianbao.source import fastyaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Larger files are refused: a real issue is a few dozen KB."""
@@ -76,21 +83,20 @@ class _Refused(Exception):
 
 # Stands for a line break inside a scalar while scanning, so that YAML's folding (which turns a
 # line break of a plain, quoted or ``>`` scalar into a space) leaves it alone; see scan_line_break.
-_BREAK = "\ufdd0"
+_BREAK = fastyaml.BREAK
 
 
-class _PositionedLoader(yaml.SafeLoader):
-    """A safe loader that tracks field paths, refuses anchors/aliases and reports duplicate keys.
+class _Positioned:
+    """Composing that tracks field paths, refuses anchors/aliases and deep nesting, and reports
+    duplicate keys and odd tags; mixed into a PyYAML composer."""
 
-    Line breaks inside scalars are kept as ``\\n`` instead of being folded into spaces, so that
-    :func:`jianbao.source.text.normalize` can join Chinese lines without a space.
-    """
-
-    def __init__(self, text: str, file: str) -> None:
-        super().__init__(text)
+    def _start_positioned(self, file: str) -> None:
         self.file = file
         self.problems: list[SourceError] = []
         self._paths: list[str] = []
+
+    def _refuse(self, error: SourceError) -> NoReturn:
+        raise _Refused(error)
 
     def _path_of_child(self, parent: Node | None, index: object) -> str:
         if parent is None or not self._paths:
@@ -106,7 +112,7 @@ class _PositionedLoader(yaml.SafeLoader):
         path = self._path_of_child(parent, index)
         event: Event = self.peek_event()
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _Refused(
+            self._refuse(
                 SourceError(
                     mark_location(self.file, event.start_mark),
                     path,
@@ -115,7 +121,7 @@ class _PositionedLoader(yaml.SafeLoader):
                 )
             )
         if len(self._paths) >= MAX_DEPTH:
-            raise _Refused(
+            self._refuse(
                 SourceError(
                     mark_location(self.file, event.start_mark),
                     path,
@@ -137,17 +143,6 @@ class _PositionedLoader(yaml.SafeLoader):
             )
         return node
 
-    def scan_line_break(self) -> str:
-        # PyYAML folds a break only when this returns "\n"; any other break is kept verbatim.
-        line_break: str = super().scan_line_break()
-        return _BREAK if line_break == "\n" else line_break
-
-    def compose_scalar_node(self, anchor: str | None) -> ScalarNode:
-        node: ScalarNode = super().compose_scalar_node(anchor)
-        if _BREAK in node.value:
-            node.value = node.value.replace(_BREAK, "\n")
-        return node
-
     def compose_mapping_node(self, anchor: str | None) -> MappingNode:
         node: MappingNode = super().compose_mapping_node(anchor)
         here = self._paths[-1] if self._paths else ""
@@ -167,6 +162,50 @@ class _PositionedLoader(yaml.SafeLoader):
                 )
             )
         return node
+
+
+class _PositionedLoader(_Positioned, yaml.SafeLoader):
+    """The pure-Python loader: a safe loader with the checks of :class:`_Positioned`.
+
+    Line breaks inside scalars are kept as ``\\n`` instead of being folded into spaces, so that
+    :func:`jianbao.source.text.normalize` can join Chinese lines without a space.
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        super().__init__(text)
+        self._start_positioned(file)
+
+    def scan_line_break(self) -> str:
+        # PyYAML folds a break only when this returns "\n"; any other break is kept verbatim.
+        line_break: str = super().scan_line_break()
+        return _BREAK if line_break == "\n" else line_break
+
+    def compose_scalar_node(self, anchor: str | None) -> ScalarNode:
+        node: ScalarNode = super().compose_scalar_node(anchor)
+        if _BREAK in node.value:
+            node.value = node.value.replace(_BREAK, "\n")
+        return node
+
+
+if fastyaml.CheckedComposer is not None:
+
+    class _FastPositionedLoader(_Positioned, fastyaml.CheckedComposer):
+        """The same tree from libyaml's events; scalars that need it are scanned again by
+        :class:`_PositionedLoader`'s scanner, which keeps line breaks."""
+
+        def __init__(self, text: str, file: str) -> None:
+            super().__init__(text)
+            self._start_positioned(file)
+
+        def _refuse(self, error: SourceError) -> NoReturn:
+            raise fastyaml.Unsupported(error.message)  # the pure-Python loader reports it
+
+        def make_reference_scanner(self) -> _PositionedLoader:
+            return _PositionedLoader(self.text, self.file)
+
+        def reference_value(self, scanned: str) -> tuple[str, str]:
+            # as in _PositionedLoader: the tag is resolved before the stand-ins become "\n"
+            return scanned, scanned.replace(_BREAK, "\n") if _BREAK in scanned else scanned
 
 
 _READ_ERRORS = {
@@ -226,6 +265,26 @@ def compose_text(text: str, file: str) -> Composed:
         raise ValidationFailed(
             [SourceError(Location(file, line, column), "", f"含有无效字符（U+{ord(_BREAK):04X}），请删除它")]
         )
+    if fastyaml.available(text):
+        with suppress(Exception):  # libyaml cannot vouch for the text, or failed: the loader below decides
+            return _compose_fast(text, file)
+    return _compose_pure(text, file)
+
+
+def _compose_fast(text: str, file: str) -> Composed:
+    """The tree composed from libyaml's events; raises for anything the pure-Python loader must do."""
+    loader = _FastPositionedLoader(text, file)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if root is None:
+        raise fastyaml.Unsupported("an empty file is reported by the pure-Python loader")
+    return Composed(root, loader.problems)
+
+
+def _compose_pure(text: str, file: str) -> Composed:
+    """The tree composed by PyYAML's pure-Python loader, which reports every syntax error."""
     try:
         loader = _PositionedLoader(text, file)
     except ReaderError as exc:
