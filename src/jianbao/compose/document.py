@@ -33,6 +33,7 @@ class PageFill:
         self.used: dict[int, int] = {}  # page → grid lines used
         # page → {(block key, +1 or -1 line): cost in lines taken off the character grid}
         self.changes: dict[int, dict[tuple[str, int], float]] = {}
+        self._paragraphs: dict[int, list[GridLines]] = {}  # page → whole paragraphs on it, not yet costed
         self.closing_page: int | None = None
 
     def record(self, page: int, used: int, flowable: Block) -> None:
@@ -53,10 +54,18 @@ class PageFill:
             return
         whole = body.origin or body  # a paragraph split across pages changes as a whole
         if whole.key is not None and whole.pin == 0 and whole.lines == whole.natural:
+            self._paragraphs.setdefault(page, []).append(whole)
+
+    def candidates(self, page: int) -> dict[tuple[str, int], float]:
+        """The changes possible on ``page``: a paragraph's variants are costed only when asked for
+        (most issues need none, and a variant means breaking the paragraph again)."""
+        changes = self.changes.setdefault(page, {})
+        for whole in self._paragraphs.pop(page, []):
             for delta in (1, -1):
                 variant = whole.variant(delta)
                 if variant is not None:
-                    self.changes.setdefault(page, {})[(whole.key, delta)] = variant.changed
+                    changes[(whole.key, delta)] = variant.changed
+        return changes
 
     def short_pages(self) -> list[tuple[int, int]]:
         """(page, missing lines) for pages but the last that end short, except the one before a closing
@@ -175,8 +184,8 @@ def _next_try(fill: PageFill, pins: dict[str, int], tried: set[tuple[str, int]])
     for page, missing in fill.short_pages():
         candidates = sorted(
             (cost, page - on, delta < 0, key, delta)
-            for on, changes in fill.changes.items() if on <= page
-            for (key, delta), cost in changes.items()
+            for on in range(1, page + 1)
+            for (key, delta), cost in fill.candidates(on).items()
             if (key, delta) not in tried and key not in pins and (delta > 0 or missing == 1)
         )
         if missing == 1 and candidates:
