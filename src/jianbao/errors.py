@@ -6,12 +6,11 @@ full line a user sees: ``content/2018-06.yaml:12:5 articles[2].title：标题不
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A place in a source file; line and column count from 1 (0 = unknown)."""
 
     file: str

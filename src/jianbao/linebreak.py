@@ -45,7 +45,6 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -118,8 +117,7 @@ class Line(NamedTuple):
         return "".join(g.char for g in self.glyphs)
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(NamedTuple):
     """The geometry of a text block.
 
     ``width`` is the line width and ``cell`` the CJK cell in pt (for the body 442.2 and
@@ -917,8 +915,7 @@ def _plan(para: _Para, m: Measure, avail_first: float, avail_rest: float) -> lis
     return para.avoid_lone_last(plan, avail_rest) if m.justify else plan
 
 
-@dataclass(frozen=True)
-class Variant:
+class Variant(NamedTuple):
     """A paragraph broken into one line more or fewer than its natural break."""
 
     lines: list[Line]

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .charset import chars_by_role
 from .errors import (
@@ -38,8 +38,7 @@ if TYPE_CHECKING:
     from .fonts.library import Assignment
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """Where an issue's collaborators live: layouts, font roles, local fonts."""
 
     root: Path
@@ -60,8 +59,7 @@ class Project:
         return FontLibrary(self.fonts_dir / "fonts.yaml", self.fonts_dir)
 
 
-@dataclass(frozen=True)
-class BuildWarning:
+class BuildWarning(NamedTuple):
     """Something the user should know that did not stop the build, at its place in the source."""
 
     location: Location

@@ -8,8 +8,8 @@ with a usage error. The result is one :class:`Selected` per issue, sorted by ID,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import UsageError, display_path
 
@@ -19,8 +19,7 @@ YEAR = re.compile(r"^[0-9]{4}$")
 _SOURCE_NAME = re.compile(r"^([0-9]{4})-([0-9]{2,3})\.ya?ml$")
 
 
-@dataclass(frozen=True)
-class Selected:
+class Selected(NamedTuple):
     id: str  # the source file's stem: the PDF is out/<id>.pdf
     source: Path
 

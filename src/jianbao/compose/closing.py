@@ -6,7 +6,7 @@ whole to a new page."""
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..layout import Layout
 from ..linebreak import Line, Measure
@@ -17,8 +17,7 @@ from .textset import Face, Fonts, advance, break_text, draw_line, resolve
 VisualLine = tuple[tuple[float, Line], ...]  # pieces (x offset, line) sharing one baseline
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     kind: str  # "text" | "rule"
     lines: tuple[VisualLine, ...] = ()
     weight: float = 0.0

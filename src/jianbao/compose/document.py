@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -19,8 +19,7 @@ from .story import StoryBuilder
 from .textset import EM_ASCENT, Fonts, draw_tracked, resolve, tracked_width
 
 
-@dataclass(frozen=True)
-class ComposeResult:
+class ComposeResult(NamedTuple):
     path: Path
     pages: int
 
@@ -196,8 +195,7 @@ def _next_try(fill: PageFill, pins: dict[str, int], tried: set[tuple[str, int]])
     return []
 
 
-@dataclass(frozen=True)
-class _Built:
+class _Built(NamedTuple):
     doc: _Document
     pdf: bytes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..layout import CMYK
 from ..linebreak import Line, Variant
@@ -20,8 +20,7 @@ MIN_LINES_AT_FOOT = 2  # a paragraph starting at a page foot shows at least this
 MIN_LINES_AT_TOP = 2  # a paragraph continued on a new page carries at least this many lines
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(NamedTuple):
     pitch: float  # line pitch
     size: float  # body size: the em box whose top sits at a slot's top
     width: float  # block width
@@ -30,8 +29,7 @@ class Grid:
         return math.floor(height / self.pitch + 1e-6)
 
 
-@dataclass(frozen=True)
-class Bookmark:
+class Bookmark(NamedTuple):
     key: str
     title: str
     level: int

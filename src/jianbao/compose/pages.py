@@ -11,8 +11,7 @@ without the rest of platypus (its import alone costs more than a third of a buil
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .blocks import Block
 
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
 _FUZZ = 1e-6
 
 
-@dataclass(frozen=True)
-class Area:
+class Area(NamedTuple):
     """The type area of a page, in points from the page's bottom left."""
 
     left: float

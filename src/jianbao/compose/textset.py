@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -20,8 +21,7 @@ EM_CENTRE = 0.38  # em-box centre above the baseline
 FAKE_BOLD_STROKE = 0.03  # outline width of synthetic bold, in em (Word uses about 0.025 em)
 
 
-@dataclass(frozen=True)
-class Substitute:
+class Substitute(NamedTuple):
     """A character the role's font lacks, drawn from another font and fitted to the role's grid cell.
     All in em of the style's size: the advance it takes in the line, the glyph's scale and offset."""
 

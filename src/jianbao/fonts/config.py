@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -23,8 +23,7 @@ ROLE_NAMES = {
 _KEYS = {"file", "family", "style", "index"}
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A file in the project's fonts/ folder (``file`` is a name or glob) or an installed family."""
 
     file: str | None = None

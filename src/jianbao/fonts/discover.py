@@ -16,9 +16,8 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from .cache import Cache
 from .config import Candidate
@@ -39,8 +38,7 @@ _STYLE_SYNONYMS = {
 Entry: TypeAlias = tuple[Path, int, frozenset[str], FaceInfo | None]
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     path: Path
     info: FaceInfo
     group: NameGroup  # the names that matched: gives the family and style to report

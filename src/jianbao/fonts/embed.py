@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from jianbao.errors import FontError, display_path
 
@@ -37,8 +37,7 @@ if TYPE_CHECKING:
     from .library import Assignment, Face, FontLibrary
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """How one character is drawn from another font than its role's, in em of the role's size:
     the font, the advance it takes in the line, the scale of its glyph, and the glyph's offset."""
 
@@ -55,8 +54,7 @@ class Registration:
     placements: dict[str, dict[str, Placement]] = field(default_factory=dict)  # role → char → placement
 
 
-@dataclass(frozen=True)
-class Prepared:
+class Prepared(NamedTuple):
     """One face made ready by ``prepare``."""
 
     face: Face

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from jianbao.errors import FontError, display_path
 
@@ -20,8 +20,7 @@ if TYPE_CHECKING:
     from .embed import Prepared, Registration
 
 
-@dataclass(frozen=True)
-class Face:
+class Face(NamedTuple):
     role: str
     family: str
     style: str

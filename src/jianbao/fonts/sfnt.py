@@ -7,9 +7,8 @@ a few kilobytes read per face, so discovery stays cheap even for a folder of lar
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 _SFNT_VERSIONS = {b"\x00\x01\x00\x00", b"OTTO", b"true"}
 _OUTLINE_TABLES = (("glyf", "truetype"), ("CFF ", "cff"), ("CFF2", "cff2"))
@@ -22,16 +21,14 @@ class SfntError(ValueError):
     """The file is not a readable TrueType/OpenType font or collection."""
 
 
-@dataclass(frozen=True)
-class NameGroup:
+class NameGroup(NamedTuple):
     """A family name with the style names that go with it (all languages, English first)."""
 
     families: tuple[str, ...]
     styles: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class FaceInfo:
+class FaceInfo(NamedTuple):
     index: int
     outlines: str  # "truetype", "cff", "cff2" or "none"
     fs_type: int  # OS/2 embedding permissions

@@ -11,8 +11,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -87,8 +86,7 @@ _CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _DIGITS = re.compile(r"[0-9]+")
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """A ``key: value`` pair of a mapping, or an item of a list (then ``key`` is None)."""
 
     value: Node
