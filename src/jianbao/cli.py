@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from pathlib import Path
 
 from . import __version__
@@ -90,6 +89,8 @@ def run(argv: list[str]) -> int:
         return _run_batch(args) if batch_mode else _run_single(args)
     except UserError as exc:
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         sys.stderr.write(f"{exc}\n")
         return 2
@@ -193,6 +194,8 @@ def main() -> None:
         sys.stderr.close()
         code = 0
     except Exception:  # an internal fault: show the traceback, exit 1
+        import traceback
+
         traceback.print_exc()
         sys.stderr.write("make-issue：内部错误，未生成 PDF。请把以上信息报告给维护者。\n")
         code = 1

@@ -6,9 +6,7 @@ so a user sees everything that is wrong with a file at once.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Collection, Mapping
 from typing import NamedTuple, TypeVar
@@ -122,6 +120,8 @@ def _quote(value: str, limit: int = 24) -> str:
 
 def guess_key(name: str, allowed: Mapping[str, str]) -> str | None:
     """The allowed key a misspelt ``name`` probably means: a close spelling or its Chinese name."""
+    import difflib  # only when a name is wrong
+
     keys = list(allowed)
     guess = difflib.get_close_matches(name, keys, n=1) or difflib.get_close_matches(name.lower(), keys, n=1)
     if guess:
@@ -280,6 +280,7 @@ class Checker:
             elif year < dt.MINYEAR:
                 reason = "年份有误"
             else:
+                import calendar  # only for an impossible date
                 reason = f"{year}年{month}月只有 {calendar.monthrange(year, month)[1]} 天"
             self.error(node, item.path, f"日期不存在：{value}（{reason}）")
             return None
