@@ -163,7 +163,21 @@ def test_coverage_is_cached_on_disk(tmp_path):
     library(tmp_path, FREE_CONFIG).missing("fangsong", "中")
     stored = list((tmp_path / "cache" / "json").glob("cmap-*.json"))
     assert len(stored) == 1
-    assert json.loads(stored[0].read_text())["version"] == 1
+    kept = json.loads(stored[0].read_text())
+    flat = kept["ranges"]  # [start, end, start, end, ...]
+    assert kept["version"] == 2 and len(flat) % 2 == 0
+    assert any(a <= ord("中") <= b for a, b in zip(flat[0::2], flat[1::2], strict=True))
+
+
+@needs_noto
+@pytest.mark.parametrize("damage", [[5, 3], [1, 2, 3], [1, 9, 5, 20], ["a", "b"], "x", None])
+def test_damaged_coverage_in_the_cache_is_read_again(tmp_path, damage):
+    library(tmp_path, FREE_CONFIG).missing("fangsong", "中")
+    stored = next((tmp_path / "cache" / "json").glob("cmap-*.json"))
+    stored.write_text(json.dumps({"version": 2, "ranges": damage}), encoding="utf-8")
+    assert library(tmp_path, FREE_CONFIG).missing("fangsong", "中𪚥") == ["𪚥"]
+    flat = json.loads(stored.read_text())["ranges"]
+    assert flat != damage and any(a <= ord("中") <= b for a, b in zip(flat[0::2], flat[1::2], strict=True))
 
 
 # --- ReportLab -----------------------------------------------------------------------------------

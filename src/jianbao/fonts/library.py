@@ -186,11 +186,10 @@ class FontLibrary:
         try:
             ckey = f"{self.digest(face)[:32]}-{face.index}"
             data = self.cache.load_json("cmap", ckey)
-            if data is not None and data.get("version") == 1:
-                cov = Coverage.from_json(data["ranges"])
-            else:
+            cov = Coverage.from_flat(data.get("ranges")) if data is not None and data.get("version") == 2 else None
+            if cov is None:
                 cov = read_cmap(face.path, face.index)
-                self.cache.store_json("cmap", ckey, {"version": 1, "ranges": cov.to_json()})
+                self.cache.store_json("cmap", ckey, {"version": 2, "ranges": cov.to_flat()})
         except FontError:
             raise
         except Exception as exc:  # any failure to parse a third-party file is the user's font problem
