@@ -601,3 +601,37 @@ def test_one_line_more_loosens_wherever_that_leaves_fewest_lines_off_the_grid() 
     assert [len(line.text) for line in longer.lines] == [24, 28, 28, 27, 2]
     assert "".join(line.text for line in longer.lines) == text
     assert all(line.width == pytest.approx(442.2) for line in longer.lines[:-1])
+
+
+def _gap_after(line: Line, i: int) -> float:
+    g = line.glyphs
+    return g[i + 1].x - (g[i].x + g[i].advance)
+
+
+def test_a_stretched_line_widens_word_spaces_then_han_latin_gaps_first() -> None:
+    """clreq's expansion order: a word space grows to half a cell, a Han–Latin gap to a third, and
+    only the rest is shared by every gap."""
+    cell = BODY_CELL
+    m = Measure(width=442.2, cell=cell, first_indent=2 * cell, latin_gap=cell / 4)
+    text = "甲" * 10 + "AB" + "乙" * 13 + "，" + "丙" * 30  # 丙 does not fit after ，: the line is loosened
+    first = break_paragraph([Item(ch, 8.0) for ch in text], m)[0]
+    assert first.text.endswith("，") and first.width == pytest.approx(442.2)  # flush
+    han_han = _gap_after(first, 0)
+    assert han_han > 0.1
+    assert _gap_after(first, 9) - han_han == pytest.approx(cell / 3)  # 甲|A: the gap's ¼ cell + 1/12
+    assert _gap_after(first, 11) - han_han == pytest.approx(cell / 3)  # B|乙
+    spaced = [Item(ch, 4.0 if ch == " " else 8.0) for ch in "甲" * 10 + "GB/T 9704" + "乙" * 12 + "，" + "丙" * 30]
+    line = break_paragraph(spaced, m)[0]
+    space = next(i for i, g in enumerate(line.glyphs) if g.char == " ")
+    assert _gap_after(line, 0) == pytest.approx(0.0, abs=1e-9)  # less slack than the space may take:
+    assert 4.0 + 1.0 < line.glyphs[space].advance + _gap_after(line, space) <= cell / 2 + 1e-9  # all in it
+
+
+def test_a_paragraphs_last_line_keeps_its_end_mark_full_width() -> None:
+    """Half-width line-end marks justify a line; the last line is not justified, so rather than end it
+    with a squeezed 。 beyond the measure's full cells, an earlier line gives up characters."""
+    m = Measure(width=442.2, cell=BODY_CELL, first_indent=2 * BODY_CELL)
+    lines = break_paragraph([Item(ch, 8.0) for ch in "一" * 26 + "二" * 28 + "。"], m)
+    assert [len(line.text) for line in lines] == [24, 28, 3]
+    assert lines[-1].glyphs[-1].advance == pytest.approx(BODY_CELL)
+    assert all(line.width == pytest.approx(442.2) for line in lines[:-1])

@@ -268,6 +268,9 @@ _P_ORDER = 1e6
 _TIE = 1e-6
 _BALANCE_MAX_TOKENS = 200
 VARIANT_LINES = 3  # a paragraph variant (one line more or fewer) changes at most this many lines
+# A line holding Latin letters or digits is off the character grid anyway (they have their own widths);
+# loosened by up to this many cells it takes a kinsoku conflict instead of a line of Han characters.
+_LATIN_LOOSE = 2
 
 
 class _Para:
@@ -477,8 +480,8 @@ class _Para:
                 wc = S[e + 1] - S[a] + J[e] - J[a]
                 half_end = False
                 if wc > lim:
-                    if fl[e] & _CLOSE and wc - half <= lim:
-                        half_end = True
+                    if fl[e] & _CLOSE and wc - half <= lim and e < n - 1:  # not on the last line:
+                        half_end = True  # it is not justified, its mark keeps its cell
                     else:
                         break
                 if e == n - 1:
@@ -491,7 +494,7 @@ class _Para:
                 elif latin[e + 1] == latin[a]:
                     c = 1.0
                 else:
-                    c = 0.0 if slack < 1 else 1.0
+                    c = 0.0 if slack < _LATIN_LOOSE else 1.0
                 c += 0.6 * max(0.0, slack - 1) + 10.0 * max(0.0, slack - 2) + 0.001 * slack + 0.0001
                 found.append((e, half_end, c))
                 reach[e + 1] = 1
@@ -549,7 +552,8 @@ class _Para:
         earlier can avoid several later conflicts at the price of one loosened line. Cost of a
         non-last line: 0 when it fills the measure with every mark full width (on the grid), else 1
         (its slack is spread or marks are compressed); a line holding Latin text is off the grid
-        anyway and costs 1 only when looser than one cell. Lines looser than two cells cost more,
+        anyway and costs 1 only when looser than :data:`_LATIN_LOOSE` cells (it takes a kinsoku
+        conflict instead of a line of Han characters). Lines looser than two cells cost more,
         a last line of one character costs 1, and small terms prefer fuller lines. Falls back to
         :meth:`greedy` when no break sequence fits (a word wider than a line)."""
         starts, lines_from, last_cost = self._candidates(avail_first, avail_rest, shortcut=True)
@@ -581,13 +585,15 @@ class _Para:
 
     def off_grid(self, plan: list[tuple[int, int, bool]], avail_first: float, avail_rest: float) -> int:
         """How many lines of ``plan`` but the last leave the character grid: lines of CJK only that do
-        not fill the measure with every mark full width, and lines with Latin text looser by a cell."""
+        not fill the measure with every mark full width, and lines with Latin text looser than
+        :data:`_LATIN_LOOSE` cells."""
         out = 0
         for a, e, half_end in plan[:-1]:
             avail = avail_first if a == 0 else avail_rest
             if not half_end and self.on_grid(a, e, avail):
                 continue
-            if all(f & _CJK for f in self.flags[a : e + 1]) or avail - self.natural(a, e) >= 2 * self.half:
+            loose = (avail - self.natural(a, e)) / (2 * self.half)
+            if all(f & _CJK for f in self.flags[a : e + 1]) or loose >= _LATIN_LOOSE:
                 out += 1
         return out
 
@@ -632,8 +638,8 @@ class _Para:
                         break
                     c = nf[c + 1]
                     continue
-                if fl[c] & _CLOSE and wc - half <= lim:  # (b) line-end closing mark at half width
-                    best, half_end = c, True
+                if fl[c] & _CLOSE and wc - half <= lim and c < n - 1:  # (b) line-end mark at half width
+                    best, half_end = c, True  # (not the paragraph's last: its line is not justified)
                     break
                 if (
                     self.hanging and c > a and wc - self.w[c] <= lim
@@ -740,8 +746,6 @@ class _Para:
             width = self.natural(p + 1, n - 1)
             if width <= avail + self.tol:
                 return [*plan[:-2], (a2, p, False), (p + 1, n - 1, False)]
-            if self.flags[n - 1] & _CLOSE and width - self.half <= avail + self.tol:
-                return [*plan[:-2], (a2, p, False), (p + 1, n - 1, True)]
             return plan
         return plan
 
@@ -844,15 +848,10 @@ class _Para:
                     adv[t - a] -= hc
                     if t != j:
                         dx[t - a] = -hc
-        share = 0.0
-        use_all = False
+        add = [0.0] * (count - 1)  # what each joint gets of the slack
         if (justify and slack > _EPS) or slack < -_EPS:
             if count > 1:
-                n_exp = sum(self.expandable[a:e])
-                if n_exp == 0:  # e.g. a fragment of an over-long word: letter-space it
-                    use_all = True
-                    n_exp = count - 1
-                share = slack / n_exp
+                self._spread(a, e, slack, add)
             elif slack >= -self.tol:  # a lone glyph: its box takes the whole line
                 adv[0] += slack
 
@@ -863,7 +862,7 @@ class _Para:
                 it = items[i]
                 out.append(Placed(it.char, x, it.advance, it.style))
                 x += it.advance
-        expandable, lgap = self.expandable, self.lgap
+        lgap = self.lgap
         for k in range(a, e + 1):
             it = items[idx[k]]
             ad = adv[k - a]
@@ -874,10 +873,37 @@ class _Para:
                     sp = items[i]
                     out.append(Placed(sp.char, x, sp.advance, sp.style))
                     x += sp.advance
-                x += lgap[k]
-                if use_all or expandable[k]:
-                    x += share
+                x += lgap[k] + add[k - a]
         return Line(tuple(out), x, last)
+
+    def _spread(self, a: int, e: int, slack: float, add: list[float]) -> None:
+        """Share ``slack`` among the joints of tokens ``a..e`` (into ``add``). A line is stretched in
+        clreq's expansion order: Latin word spaces first, up to half a cell each, then Han–Latin
+        gaps, up to a third of a cell each, then every gap between units equally (never inside a
+        Latin word or a ——/…… pair, unless nothing else can stretch). It is shrunk evenly."""
+        joints = range(a, e)
+        if slack > 0:
+            cell = 2 * self.half
+            spaced = [k for k in joints if self.idx[k + 1] > self.idx[k] + 1]  # Latin spaces between
+            slack = _fill(add, [(k - a, cell / 2 - (self.extra[k] - self.lgap[k])) for k in spaced], slack)
+            slack = _fill(add, [(k - a, cell / 3 - self.lgap[k]) for k in joints if self.lgap[k] > 0], slack)
+            if slack <= _EPS:
+                return
+        targets = [k - a for k in joints if self.expandable[k]] or [k - a for k in joints]
+        share = slack / len(targets)
+        for j in targets:
+            add[j] += share
+
+
+def _fill(add: list[float], caps: list[tuple[int, float]], amount: float) -> float:
+    """Give ``amount`` to the joints in ``caps`` equally, none beyond its cap (water-filling); returns
+    what is left over."""
+    caps = sorted((cap, j) for j, cap in caps if cap > _EPS)
+    for i, (cap, j) in enumerate(caps):
+        give = min(cap, amount / (len(caps) - i))
+        add[j] += give
+        amount -= give
+    return amount
 
 
 # ---------------------------------------------------------------------------------------------------
