@@ -102,7 +102,9 @@ class GridLines(Block):
           page) or one fewer (two slots, enough for the next block to start);
         - it would leave its last line alone on the next page (widow) → one fewer (it fits) or one
           more (two lines go over).
-        The variant that changes fewer lines wins; each changed line leaves the character grid."""
+        The variant that takes fewer lines off the character grid wins, and only one that takes at
+        most one: a costlier change is left to the page make-up (``document.compose_pdf``), which
+        tries cheaper ones first (a blank line above a title costs none)."""
         n = len(self.natural)
         options: list[int] = []
         if n <= avail:
@@ -112,7 +114,7 @@ class GridLines(Block):
         elif n - avail == 1 and avail >= MIN_LINES_AT_FOOT:
             options = [-1, 1]
         chosen = self.natural
-        found = [(v.changed, -d, v) for d in options if (v := self.variant(d)) is not None]
+        found = [(v.changed, -d, v) for d in options if (v := self.variant(d)) is not None and v.changed <= 1]
         if found:
             chosen = min(found, key=lambda f: f[:2])[2].lines
         if chosen is not self.lines:
