@@ -12,7 +12,7 @@ For each size, as the whole ``make-issue`` process (median of ``--runs`` after a
 CPU time, peak resident memory, pages, and the cost per page. Then, from one instrumented build per
 size in a child process, where the time goes per page: loading and validating the source, font
 registration, line breaking (including the page make-up's one-line-longer variants), the layout
-passes (ReportLab's frames and our flowables, without line breaking and PDF writing), and PDF
+passes (our page loop and blocks, without line breaking and PDF writing), and PDF
 writing. A phase whose cost per page rises with the length of the issue is a quadratic step.
 (The contents list titles without page numbers, so there is no contents resolution pass to time.)
 """
@@ -83,7 +83,7 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, i
 
 def phases(issue: Path, out: Path) -> dict:
     """One build in this process with timers around each phase (the --phases mode of this script)."""
-    from jianbao import pipeline
+    from jianbao import linebreak, pipeline
     from jianbao.compose import document, story, textset
 
     spent: dict[str, float] = defaultdict(float)
@@ -108,8 +108,8 @@ def phases(issue: Path, out: Path) -> dict:
     timed(pipeline, "_register_fonts", "font registration")
     for name in ("break_paragraph", "balance_lines"):
         timed(textset, name, "line breaking")
-    if hasattr(story, "paragraph_variants"):
-        timed(story, "paragraph_variants", "line breaking")
+    timed(story, "BrokenParagraph", "line breaking")  # body paragraphs: the break ...
+    timed(linebreak.BrokenParagraph, "variants", "line breaking")  # ... and the make-up's variants
     timed(document, "_build", "layout passes")
     timed(Canvas, "save", "PDF writing")
     started = time.perf_counter()
