@@ -267,7 +267,10 @@ _P_ORPHAN = 1e12
 _P_ORDER = 1e6
 _TIE = 1e-6
 _BALANCE_MAX_TOKENS = 200
-VARIANT_LINES = 3  # a paragraph variant (one line more or fewer) changes at most this many lines
+# A paragraph variant (one line more or fewer, for page make-up) takes at most this many more lines
+# off the character grid. The page make-up tries cheaper changes first: a full page is worth a few
+# lines set a little looser (GB/T 9704: 22 lines on every page), not a whole paragraph.
+VARIANT_LINES = 6
 # A line holding Latin letters or digits is off the character grid anyway (they have their own widths);
 # loosened by up to this many cells it takes a kinsoku conflict instead of a line of Han characters.
 _LATIN_LOOSE = 2
