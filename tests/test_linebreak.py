@@ -635,3 +635,15 @@ def test_a_paragraphs_last_line_keeps_its_end_mark_full_width() -> None:
     assert [len(line.text) for line in lines] == [24, 28, 3]
     assert lines[-1].glyphs[-1].advance == pytest.approx(BODY_CELL)
     assert all(line.width == pytest.approx(442.2) for line in lines[:-1])
+
+
+def test_a_squeezed_line_narrows_han_latin_gaps_before_gaps_between_han() -> None:
+    """clreq's reduction order: a line a little too long (here by 0.1 pt, within the 1 % of a cell
+    allowed for rounded cells) gives up Han–Latin gap first; the Han characters keep their cells."""
+    cell = 15.0
+    m = Measure(width=413.4, cell=cell, latin_gap=cell / 4)  # 26 cells + AB + two ¼-cell gaps = 413.5
+    line = break_paragraph([Item(ch, 8.0) for ch in "甲" * 13 + "AB" + "乙" * 13 + "丙" * 30], m)[0]
+    assert line.text == "甲" * 13 + "AB" + "乙" * 13 and line.width == pytest.approx(413.4)
+    gaps = [_gap_after(line, i) for i in range(len(line.glyphs) - 1)]
+    assert gaps[12] == pytest.approx(cell / 4 - 0.05) and gaps[14] == pytest.approx(cell / 4 - 0.05)
+    assert all(gap == pytest.approx(0.0, abs=1e-9) for i, gap in enumerate(gaps) if i not in (12, 14))

@@ -880,17 +880,30 @@ class _Para:
         return Line(tuple(out), x, last)
 
     def _spread(self, a: int, e: int, slack: float, add: list[float]) -> None:
-        """Share ``slack`` among the joints of tokens ``a..e`` (into ``add``). A line is stretched in
-        clreq's expansion order: Latin word spaces first, up to half a cell each, then Han–Latin
-        gaps, up to a third of a cell each, then every gap between units equally (never inside a
-        Latin word or a ——/…… pair, unless nothing else can stretch). It is shrunk evenly."""
+        """Share ``slack`` among the joints of tokens ``a..e`` (into ``add``), in clreq's orders.
+        Stretching: Latin word spaces first, up to half a cell each, then Han–Latin gaps, up to a
+        third of a cell each, then every gap between units equally (never inside a Latin word or a
+        ——/…… pair, unless nothing else can stretch). Shrinking (a line set one line shorter):
+        word spaces first, down to a quarter of a cell, then Han–Latin gaps, down to an eighth,
+        then every gap equally — a mid-line mark never loses its half cell."""
         joints = range(a, e)
+        cell = 2 * self.half
+        spaced = [k for k in joints if self.idx[k + 1] > self.idx[k] + 1]  # Latin spaces between
+        gapped = [k for k in joints if self.lgap[k] > 0]
+        space = {k: self.extra[k] - self.lgap[k] for k in spaced}
         if slack > 0:
-            cell = 2 * self.half
-            spaced = [k for k in joints if self.idx[k + 1] > self.idx[k] + 1]  # Latin spaces between
-            slack = _fill(add, [(k - a, cell / 2 - (self.extra[k] - self.lgap[k])) for k in spaced], slack)
-            slack = _fill(add, [(k - a, cell / 3 - self.lgap[k]) for k in joints if self.lgap[k] > 0], slack)
+            slack = _fill(add, [(k - a, cell / 2 - space[k]) for k in spaced], slack)
+            slack = _fill(add, [(k - a, cell / 3 - self.lgap[k]) for k in gapped], slack)
             if slack <= _EPS:
+                return
+        else:
+            take = [0.0] * len(add)
+            left = _fill(take, [(k - a, space[k] - cell / 4) for k in spaced], -slack)
+            left = _fill(take, [(k - a, self.lgap[k] - cell / 8) for k in gapped], left)
+            for j, t in enumerate(take):
+                add[j] -= t
+            slack = -left
+            if left <= _EPS:
                 return
         targets = [k - a for k in joints if self.expandable[k]] or [k - a for k in joints]
         share = slack / len(targets)
