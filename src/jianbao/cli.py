@@ -15,6 +15,7 @@ Exit status: 0 success, 2 invalid input or usage, 1 internal failure (batch: any
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -202,5 +203,21 @@ def main() -> None:
     sys.exit(code)
 
 
+def console() -> None:
+    """The ``make-issue`` command: :func:`main`, then an immediate exit. By then everything the run
+    wrote is closed and in place (files are written whole, then renamed) and any worker processes
+    have been joined, so the interpreter's teardown — freeing every object of the build, about
+    20 ms of a 250 ms run — is skipped (``os._exit``) once stdout and stderr are flushed."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exited:
+        code = exited.code if isinstance(exited.code, int) else (0 if exited.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # the reader went away, or the stream is closed
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    console()
