@@ -1,11 +1,20 @@
-"""Chinese typography a reader notices: warnings for ASCII punctuation, quote marks in their cells,
+"""Chinese typography a reader notices: warnings for ASCII punctuation, quote marks and dashes in their cells,
 Latin in the layout's Latin face."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pytest
+from fontTools.ttLib import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
 from conftest import make_issue
+from jianbao.compose.textset import Face, draw_line
+from jianbao.fonts import convert
+from jianbao.linebreak import Line, Placed
 from pdftext import glyphs
 
 MM = 72 / 25.4
@@ -57,3 +66,41 @@ def test_proportional_opening_quote_sits_against_the_text_it_opens(project_copy:
     assert quote.x > LEFT + 4 * CELL + CELL / 3  # not at the left of its cell
     closing = line[5]
     assert abs(closing.x - (LEFT + 7 * CELL)) < 0.3  # a closing quote stays at the left of its cell
+
+
+def _dash_boxes(pdf_bytes: bytes) -> list[tuple[float, float]]:
+    """(left, right) of each — on the first page, from the glyph boxes a viewer computes."""
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    try:
+        text = pdf[0].get_textpage()
+        return [(box[0], box[2]) for i in range(text.count_chars()) if text.get_text_range(i, 1) == "—"
+                for box in [text.get_charbox(i, loose=True)]]
+    finally:
+        pdf.close()
+
+
+def test_a_dash_narrower_than_its_cell_is_stretched_to_fill_it() -> None:
+    """—— is one 2-cell unit: a font whose — is narrower than a cell (Courier's is 0.6 em) has it
+    stretched across its cell, so the pair ends where its second cell ends."""
+    cell = 15.0
+    glyphs_ = (Placed("甲", 0.0, cell, 0), Placed("—", cell, cell, 0), Placed("—", 2 * cell, cell, 0))
+    line = Line(glyphs_, 3 * cell, True)
+    out = io.BytesIO()
+    canv = Canvas(out, pagesize=(200, 100))
+    draw_line(canv, line, 10.0, 50.0, [Face("Courier", 16.0, (0.0, 0.0, 0.0, 1.0))])
+    canv.save()
+    (a0, a1), (b0, b1) = _dash_boxes(out.getvalue())
+    assert abs(a0 - (10 + cell)) < 0.05 and abs(b0 - (10 + 2 * cell)) < 0.05
+    assert abs(a1 - b0) < 0.05 and abs(b1 - (10 + 3 * cell)) < 0.05  # no gap, flush with the cells
+
+
+def test_the_chinese_form_of_the_em_dash_is_embedded() -> None:
+    """Noto CJK maps — to a 0.89 em Latin dash and keeps the 1 em Chinese form for zh-Hans ('locl'):
+    the converted font maps — to the Chinese form."""
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+    if not noto.exists():
+        pytest.skip("Noto Serif CJK not installed")
+    font = TTFont(io.BytesIO(convert.convert_cff(noto, 2, [ord("—"), ord("中")])))
+    upm = font["head"].unitsPerEm
+    widths = {ch: font["hmtx"][font.getBestCmap()[ord(ch)]][0] / upm for ch in "—中"}
+    assert widths == {"—": 1.0, "中": 1.0}

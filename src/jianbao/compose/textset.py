@@ -126,13 +126,17 @@ def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Seque
             _draw_substitute(canv, g.char, x0 + g.x + g.dx, baseline, face, subs[g.char])
             i += 1
             continue
+        if g.char in _DASHES and _draw_dash(canv, g, x0 + g.x + g.dx, baseline, face):
+            i += 1
+            continue
         j = i + 1
         spacing = 0.0
         shift = _cell_shift(g, face)
         if g.dx == 0 and not shift:
             while j < n:
                 h = glyphs[j]
-                if h.style != g.style or h.dx != 0 or (subs and h.char in subs) or _cell_shift(h, face):
+                if (h.style != g.style or h.dx != 0 or (subs and h.char in subs) or h.char in _DASHES
+                        or _cell_shift(h, face)):
                     break
                 prev = glyphs[j - 1]
                 gap = (h.x - prev.x) - advance(prev.char, face.font, face.size)
@@ -148,7 +152,26 @@ def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Seque
 
 
 _OPENING_QUOTES = frozenset("“‘")
-_CENTRED_MARKS = frozenset("—…·⋯")
+_CENTRED_MARKS = frozenset("…·⋯")
+_DASHES = frozenset("—―⸺⸻")  # drawn across their whole cells, so that —— is one unbroken line
+
+
+def _draw_dash(canv: Canvas, g: Placed, x: float, baseline: float, face: Face) -> bool:
+    """A dash whose glyph is narrower than its cells (Noto CJK's — is 0.89 em: —— would show a gap
+    in the middle and end short of the measure) is stretched horizontally (Tz) to fill them.
+    False when the glyph already fills its box: it is drawn with its run."""
+    natural = advance(g.char, face.font, face.size)
+    if natural <= 0 or natural >= g.advance - 0.01:
+        return False
+    mode = _set_face(canv, face)
+    t = canv.beginText(x, baseline)
+    t.setTextRenderMode(mode)
+    t.setHorizScale(100 * g.advance / natural)
+    t.textOut(g.char)
+    t.setHorizScale(100)
+    t.setTextRenderMode(0)
+    canv.drawText(t)
+    return True
 
 
 def _cell_shift(g: Placed, face: Face) -> float:

@@ -44,6 +44,12 @@ BASE_CODEPOINTS: frozenset[int] = frozenset(
 # Number of conversions done by this process (the tests use it to check that the cache is used).
 conversion_count = 0
 
+# Dashes set on the character grid. A CJK font may map them to a Latin (proportional) glyph and keep
+# the Chinese form for its 'locl' feature (script hani, language ZHS), which is what a shaper told
+# the text is zh-Hans applies: Noto CJK's — is 0.89 em, its Chinese form 1 em, so that —— is one
+# unbroken 2-em line. The converted font maps these code points to their Chinese forms.
+ZHS_FORMS: frozenset[int] = frozenset(map(ord, "—⸺⸻"))
+
 
 def convert_cff(path: Path, index: int, codepoints: Iterable[int]) -> bytes:
     """A TrueType-outline font with .notdef and the glyphs of those code points the face maps."""
@@ -55,7 +61,9 @@ def convert_cff(path: Path, index: int, codepoints: Iterable[int]) -> bytes:
 
     with TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False) as src:
         cmap = {cp: g for cp, g in (src.getBestCmap() or {}).items() if g != ".notdef"}
-        mapping = {cp: cmap[cp] for cp in sorted(set(codepoints)) if cp in cmap}
+        wanted = sorted(set(codepoints))
+        forms = _zhs_forms(src) if any(cp in ZHS_FORMS for cp in wanted) else {}
+        mapping = {cp: forms.get(cmap[cp], cmap[cp]) if cp in ZHS_FORMS else cmap[cp] for cp in wanted if cp in cmap}
         order = [".notdef", *sorted(set(mapping.values()), key=src.getGlyphID)]
         glyph_set = src.getGlyphSet()
         glyphs = {}
@@ -83,6 +91,33 @@ def convert_cff(path: Path, index: int, codepoints: Iterable[int]) -> bytes:
         fb.font.save(out)
     conversion_count += 1
     return out.getvalue()
+
+
+def _zhs_forms(font) -> dict[str, str]:  # a fontTools TTFont
+    """Glyph → its Simplified Chinese form: the single substitutions of the font's 'locl' feature for
+    script 'hani', language 'ZHS ' (empty when the font has none)."""
+    if "GSUB" not in font:
+        return {}
+    table = font["GSUB"].table
+    if not (table.ScriptList and table.FeatureList and table.LookupList):
+        return {}
+    out: dict[str, str] = {}
+    for script in table.ScriptList.ScriptRecord:
+        if script.ScriptTag != "hani":
+            continue
+        for lang in script.Script.LangSysRecord:
+            if lang.LangSysTag != "ZHS ":
+                continue
+            for index in lang.LangSys.FeatureIndex:
+                feature = table.FeatureList.FeatureRecord[index]
+                if feature.FeatureTag != "locl":
+                    continue
+                for lookup_index in feature.Feature.LookupListIndex:
+                    for sub in table.LookupList.Lookup[lookup_index].SubTable:
+                        sub = getattr(sub, "ExtSubTable", sub)  # an extension lookup wraps the real one
+                        for glyph, form in (getattr(sub, "mapping", None) or {}).items():  # type 1 only
+                            out.setdefault(glyph, form)
+    return out
 
 
 def _trim_names(table) -> None:  # a fontTools name table
