@@ -144,7 +144,7 @@ class _Document:
         draw_tracked(canv, text, x, baseline, face, 0)
 
 
-MAKEUP_PASSES = 6  # at most this many extra builds to fill short pages
+MAKEUP_PASSES = 12  # at most this many extra builds to fill short pages
 
 
 def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> ComposeResult:
