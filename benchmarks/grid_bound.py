@@ -35,7 +35,8 @@ Printed per issue: the natural break (the breaker's plan) and the checker's figu
 make-up set one line longer or shorter, ``paragraph_variants``, are named as such); per limit the
 least off-grid lines, the on-grid fraction at that minimum, the best fraction with the line count
 free, and the least off-grid lines when lines holding Latin/digits may be at most 1 cell loose (the
-breaker's own preference). Then a summary table, one row per issue.
+breaker's preference until it let such lines take up to 2 cells, linebreak._LATIN_LOOSE). Then a
+summary table, one row per issue.
 
 Cross-checks, on every paragraph and limit (the script stops with an error otherwise): the bound is
 attained — a witness break sequence, laid out by the breaker and judged line by line with the
