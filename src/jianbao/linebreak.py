@@ -511,8 +511,8 @@ class _Para:
         lines, and their cost; None when no lines within 2.5 cells of full can do it."""
         starts, lines_from, last_cost = self._candidates(avail_first, avail_rest, shortcut=False)
         n = self.n
-        # best[a]: the cheapest way to reach line start a with the lines so far (cost, previous start,
-        # the line's last token and half flag), one layer per line
+        # layer[a]: the cheapest way to reach line start a with as many lines as layers so far
+        # (cost, previous line start, that line's last token and half flag); one layer per line
         layer: dict[int, tuple[float, int, int, bool]] = {0: (0.0, -1, -1, False)}
         layers = [layer]
         for _ in range(count - 1):
