@@ -160,6 +160,12 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
     story = StoryBuilder(issue, layout, fonts)
     pins: dict[str, int] = {}
     best = _build(story, pins, save=False)  # measure first; the PDF is written once, at the end
+    if len(best.doc.fill.short_pages()) > 1:  # first, each short page's best change at once
+        together = _changes_for_each_page(best.doc.fill)
+        if together:
+            again = _build(story, dict(together), save=False)
+            if again.doc.fill.score() < best.doc.fill.score():
+                pins, best = dict(together), again
     tried: set[tuple[str, int]] = set()
     for _ in range(MAKEUP_PASSES):
         chosen = _next_try(best.doc.fill, pins, tried)
@@ -176,11 +182,29 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
     return ComposeResult(path=path, pages=best.doc.pages)
 
 
-def _next_try(fill: PageFill, pins: dict[str, int], tried: set[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Changes to try for the first short page that still has untried candidates: a line more on the
-    short page fills it, a line more on an earlier page shifts the flow down; a line fewer (only
-    for a page one line short) lets the next block start at the foot or end on the page."""
+def _changes_for_each_page(fill: PageFill) -> list[tuple[str, int]]:
+    """For every short page, the change :func:`_next_try` would try first for it alone, each block
+    used once: when they do not disturb one another, one trial fills them all."""
+    chosen: list[tuple[str, int]] = []
+    for page, _missing in fill.short_pages():
+        taken = {key for key, _ in chosen}
+        found = _next_try(fill, {}, {(k, d) for k in taken for d in (1, -1)}, only=page)
+        if not found or any(key in taken for key, _ in found):
+            return []
+        chosen += found
+    return chosen
+
+
+def _next_try(
+    fill: PageFill, pins: dict[str, int], tried: set[tuple[str, int]], only: int | None = None
+) -> list[tuple[str, int]]:
+    """Changes to try for the first short page (or page ``only``) that still has untried candidates:
+    a line more on the short page fills it, a line more on an earlier page shifts the flow down; a
+    line fewer (only for a page one line short) lets the next block start at the foot or end on
+    the page."""
     for page, missing in fill.short_pages():
+        if only is not None and page != only:
+            continue
         candidates = sorted(
             (cost, page - on, delta < 0, key, delta)
             for on in range(1, page + 1)
