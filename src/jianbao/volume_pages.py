@@ -17,7 +17,17 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 
 from . import __version__
-from .compose.textset import Face, Fonts, baseline_in_slot, break_text, draw_line, draw_tracked, resolve, tracked_width
+from .compose.textset import (
+    Face,
+    Fonts,
+    baseline_in_slot,
+    break_text,
+    draw_line,
+    draw_rule,
+    draw_tracked,
+    resolve,
+    tracked_width,
+)
 from .layout import Layout, TextStyle
 from .linebreak import Line, Measure
 
@@ -131,9 +141,7 @@ def _cover(canv: Canvas, front: FrontMatter, layout: Layout, fonts: Fonts) -> No
     _centred(canv, front.series, m.title, fonts, layout, top - 40 * MM)
     _centred(canv, front.title, m.edition, fonts, layout, top - 70 * MM)
     rule_y = top - 82 * MM
-    canv.setStrokeColorCMYK(*m.rule.colour)
-    canv.setLineWidth(m.rule.weight)
-    canv.line(page.margin_left, rule_y, page.margin_left + page.block_width, rule_y)
+    draw_rule(canv, page.margin_left, page.margin_left + page.block_width, rule_y, m.rule.colour, m.rule.weight)
     _centred(canv, front.span, m.number, fonts, layout, rule_y - 14 * MM)
     pitch = m.units.line_gap or m.units.size * 1.5
     for i, unit in enumerate(reversed(front.units)):

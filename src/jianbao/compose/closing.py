@@ -12,8 +12,9 @@ from ..layout import Layout
 from ..linebreak import Line, Measure
 from ..model import Closing
 from .blocks import Block, must_break
-from .textset import Face, Fonts, advance, break_text, draw_line, resolve
+from .textset import Face, Fonts, advance, break_text, draw_line, draw_rule, resolve
 
+BLACK = (0.0, 0.0, 0.0, 1.0)  # the closing block's rules (GB/T 9704 §7.4: black)
 VisualLine = tuple[tuple[float, Line], ...]  # pieces (x offset, line) sharing one baseline
 
 
@@ -128,11 +129,9 @@ class ClosingBlock(Block):
         canv = self.canv
         inset = d.inset * self.face.size
         y = self.content_height  # from the top of the content down to 0, the block's bottom edge
-        canv.setStrokeColorCMYK(0, 0, 0, 1)
         for row in self.rows:
             if row.kind == "rule":
-                canv.setLineWidth(row.weight)
-                canv.line(0, y - row.weight / 2, self.width, y - row.weight / 2)
+                draw_rule(canv, 0, self.width, y - row.weight / 2, BLACK, row.weight)
                 y -= row.weight
                 continue
             y -= d.padding

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from ..layout import CMYK
 from ..linebreak import Line, Variant
 from .blocks import Block, must_break
-from .textset import Face, baseline_in_slot, draw_line, draw_tracked
+from .textset import Face, baseline_in_slot, draw_line, draw_rule, draw_tracked
 
 MIN_LINES_AT_FOOT = 2  # a paragraph starting at a page foot shows at least this many lines
 MIN_LINES_AT_TOP = 2  # a paragraph continued on a new page carries at least this many lines
@@ -189,11 +189,7 @@ class GridRule(Block):
         return self.width, self.height
 
     def draw(self) -> None:
-        canv = self.canv
-        canv.setStrokeColorCMYK(*self.colour)
-        canv.setLineWidth(self.weight)
-        y = self.height - self.grid.size / 2
-        canv.line(0, y, self.width, y)
+        draw_rule(self.canv, 0, self.width, self.height - self.grid.size / 2, self.colour, self.weight)
 
 
 class KeepWithNext(Block):

@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..layout import Layout
 from ..model import Issue
 from .blocks import Block
-from .textset import Fonts, advance, draw_tracked, resolve, spread, tracked_width
+from .textset import Fonts, advance, draw_rule, draw_tracked, resolve, spread, tracked_width
 
 
 class Masthead(Block):
@@ -91,6 +91,4 @@ class Masthead(Block):
         draw_tracked(self.canv, date, self.width - date_w, self.height - last, date_face, 0)
 
         rule_y = self.height - self._rule_from_top()
-        self.canv.setStrokeColorCMYK(*m.rule.colour)
-        self.canv.setLineWidth(m.rule.weight)
-        self.canv.line(0, rule_y, self.width, rule_y)
+        draw_rule(self.canv, 0, self.width, rule_y, m.rule.colour, m.rule.weight)

@@ -68,6 +68,13 @@ def resolve(style: TextStyle, fonts: Fonts) -> Face:
     )
 
 
+def draw_rule(canv: Canvas, x0: float, x1: float, y: float, colour: CMYK, weight: float) -> None:
+    """A horizontal rule from x0 to x1, centred on y (masthead, contents and closing rules)."""
+    canv.setStrokeColorCMYK(*colour)
+    canv.setLineWidth(weight)
+    canv.line(x0, y, x1, y)
+
+
 def _set_face(canv: Canvas, face: Face) -> int:
     """Select the face on the canvas; returns the text render mode to draw with."""
     canv.setFont(face.font, face.size)
