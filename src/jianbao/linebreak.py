@@ -289,6 +289,7 @@ class _Para:
         "C",
         "J",
         "S",
+        "_candidates_memo",
         "comp",
         "comp_tgt",
         "count_prefix",
@@ -315,6 +316,7 @@ class _Para:
             raise ValueError(f"Measure.cell must be positive, got {m.cell!r}")
         self.items = items
         self.hanging = m.hanging
+        self._candidates_memo: tuple[tuple[float, float], tuple[list[int], dict, dict[int, float]]] | None = None
         cell = m.cell
         self.half = cell / 2
         self.tol = 1e-6 + 0.01 * cell
@@ -442,12 +444,16 @@ class _Para:
     # -- geometry -----------------------------------------------------------------------------------
 
     def _candidates(
-        self, avail_first: float, avail_rest: float, shortcut: bool
+        self, avail_first: float, avail_rest: float
     ) -> tuple[list[int], dict[int, list[tuple[int, bool, float]]], dict[int, float]]:
         """The line starts reachable from the paragraph start; from each, the lines worth trying as
         ``(last token, last mark half width, cost)`` (see :meth:`optimal` for the costs); and the
         cost of ending the paragraph with one last line from each start where the rest fits.
-        With ``shortcut``, a start from which the rest fits as a good last line gets no other lines."""
+        Computed once per paragraph and measure: :meth:`optimal` and :meth:`with_lines` share it."""
+        key = (avail_first, avail_rest)
+        memo = self._candidates_memo
+        if memo is not None and memo[0] == key:
+            return memo[1]
         n, S, J, C, fl, nf = self.n, self.S, self.J, self.C, self.flags, self.next_free
         tol, half, cell = self.tol, self.half, 2 * self.half
         cp = self.count_prefix
@@ -472,8 +478,6 @@ class _Para:
             if T[n - 1] - base <= lim:  # the rest fits on one (last) line
                 last = 1.0 if cp[n] - cp[a] == 1 and a > 0 else 0.0
                 last_cost[a] = last
-                if shortcut and a > 0 and last == 0.0:
-                    continue
             found: list[tuple[int, bool, float]] = []
             lines_from[a] = found
             # only lines filled to within 2.5 cells are worth trying (looser ones cost 10 a cell)
@@ -502,6 +506,7 @@ class _Para:
                 found.append((e, half_end, c))
                 reach[e + 1] = 1
                 e = nf[e + 1]
+        self._candidates_memo = (key, (starts, lines_from, last_cost))
         return starts, lines_from, last_cost
 
     def with_lines(
@@ -509,7 +514,7 @@ class _Para:
     ) -> tuple[list[tuple[int, int, bool]], float] | None:
         """The cheapest breaks (costs of :meth:`optimal`) that set the paragraph in exactly ``count``
         lines, and their cost; None when no lines within 2.5 cells of full can do it."""
-        starts, lines_from, last_cost = self._candidates(avail_first, avail_rest, shortcut=False)
+        starts, lines_from, last_cost = self._candidates(avail_first, avail_rest)
         n = self.n
         # layer[a]: the cheapest way to reach line start a with as many lines as layers so far
         # (cost, previous line start, that line's last token and half flag); one layer per line
@@ -559,7 +564,7 @@ class _Para:
         conflict instead of a line of Han characters). Lines looser than two cells cost more,
         a last line of one character costs 1, and small terms prefer fuller lines. Falls back to
         :meth:`greedy` when no break sequence fits (a word wider than a line)."""
-        starts, lines_from, last_cost = self._candidates(avail_first, avail_rest, shortcut=True)
+        starts, lines_from, last_cost = self._candidates(avail_first, avail_rest)
         n = self.n
         inf = float("inf")
         # Backward: the cheapest way from each reachable start to the paragraph end.
@@ -570,6 +575,8 @@ class _Para:
             if a in last_cost:
                 cost[a] = cost[n] + last_cost[a]
                 step[a] = (n - 1, False)
+                if a > 0 and cost[a] == 0.0:  # the rest makes a good last line: no break is better
+                    continue
             for e, half_end, c in lines_from.get(a, ()):
                 if cost[e + 1] < inf:
                     total = c + cost[e + 1]
