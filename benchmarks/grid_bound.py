@@ -21,7 +21,7 @@ For every body paragraph (itemised exactly as ``StoryBuilder.paragraph`` does, b
 script finds the least number of counted lines off the grid by an exact dynamic programme over the
 permitted breaks, for a looseness limit of 1, 2, 3 cells and none (how far a non-last line may fall
 short of the measure before justification). It reuses the breaker's own arrays
-(``jianbao.linebreak._Para``: break points, widths, flags) and its ``layout``; a permitted break is
+(``jianbao.compose.linebreak._Para``: break points, widths, flags) and its ``layout``; a permitted break is
 a free joint of the breaker that the checker's kinsoku lists do not forbid either. The grid status
 of a line is measured on its layout, as the checker measures it; without a limit a line counts as
 on the grid only when its glyphs fill consecutive cells (else a line of two glyphs at both edges
@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
-from jianbao.linebreak import _CLOSE, _FREE, Item, Line, Measure, _lay_out, _Para, _plan, paragraph_variants
+from jianbao.compose.linebreak import _CLOSE, _FREE, Item, Line, Measure, _lay_out, _Para, _plan, paragraph_variants
 
 ROOT = Path(__file__).resolve().parents[1]
 PDFCHECK = ROOT.parent / "shared" / "tools" / "pdfcheck"

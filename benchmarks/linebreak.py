@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from jianbao.linebreak import Item, Measure, break_paragraph
+from jianbao.compose.linebreak import Item, Measure, break_paragraph
 
 CELL = 442.2 / 28
 MEASURE = Measure(width=442.2, cell=CELL, first_indent=2 * CELL, latin_gap=4.0)

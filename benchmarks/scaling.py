@@ -83,8 +83,7 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, i
 
 def phases(issue: Path, out: Path) -> dict:
     """One build in this process with timers around each phase (the --phases mode of this script)."""
-    from jianbao import linebreak, pipeline
-    from jianbao.compose import document, story, textset
+    from jianbao.compose import document, linebreak, pipeline, story, textset
 
     spent: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)

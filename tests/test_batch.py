@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from conftest import make_issue
-from jianbao import batch
-from jianbao.selection import Selected
-from jianbao.worker import Job, Outcome, build_job
+from jianbao.archive import batch
+from jianbao.archive.selection import Selected
+from jianbao.archive.worker import Job, Outcome, build_job
 
 
 def variant(project: Path, year: int, number: int, *, broken: bool = False) -> Path:

@@ -258,9 +258,9 @@ ISSUES = st.builds(
 @pytest.fixture(scope="module")
 def composer() -> object:
     """The default layout and fonts registered once for every character the issues may use."""
-    from jianbao.charset import chars_by_role
     from jianbao.compose import Fonts
-    from jianbao.layout_file import layout_path, load_layout
+    from jianbao.compose.printed import chars_by_role
+    from jianbao.design.load import layout_path, load_layout
     from jianbao.pipeline import Project
 
     project = Project(ROOT)
@@ -306,8 +306,8 @@ def _squeeze(text: str) -> str:
 @given(ISSUES)
 def test_any_valid_issue_composes_with_all_its_text(composer: tuple, tmp_path_factory: pytest.TempPathFactory,
                                                      issue: Issue) -> None:
-    from jianbao.charset import chars_by_role
     from jianbao.compose import compose_pdf
+    from jianbao.compose.printed import chars_by_role
 
     layout, fonts, registered = composer
     for role, chars in chars_by_role(issue, layout).items():

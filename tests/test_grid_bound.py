@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jianbao.linebreak import Item, Measure, is_cjk
+from jianbao.compose.linebreak import Item, Measure, is_cjk
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 try:

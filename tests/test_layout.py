@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from jianbao.design.load import load_layout
 from jianbao.errors import LayoutError
-from jianbao.layout_file import load_layout
 
 MM = 72 / 25.4
 

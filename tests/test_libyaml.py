@@ -1,4 +1,4 @@
-"""YAML through libyaml (jianbao.source.fastyaml) gives exactly what PyYAML's pure-Python loader gives:
+"""YAML through libyaml (jianbao.yamlfile.fast) gives exactly what PyYAML's pure-Python loader gives:
 the same node tree with the same positions, the same model, the same layout and the same errors."""
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from jianbao.design.load import load_layout
 from jianbao.errors import LayoutError, ValidationFailed
-from jianbao.layout_file import load_layout
-from jianbao.source import fastyaml, load_issue, parse_issue, yamlnodes
+from jianbao.source import load_issue, parse_issue
+from jianbao.yamlfile import fast as fastyaml
+from jianbao.yamlfile import nodes as yamlnodes
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = [ROOT / "content" / "2018-06.yaml", ROOT / "docs" / "example-issue.yaml"]
@@ -166,8 +168,9 @@ def test_without_libyaml_everything_loads_with_the_pure_loader() -> None:
         "import sys; sys.modules['yaml._yaml'] = None\n"  # as if PyYAML had been built without it
         "import yaml; assert not yaml.__with_libyaml__\n"
         "from pathlib import Path\n"
-        "from jianbao.layout_file import load_layout\n"
-        "from jianbao.source import fastyaml, load_issue\n"
+        "from jianbao.design.load import load_layout\n"
+        "from jianbao.source import load_issue\n"
+        "from jianbao.yamlfile import fast as fastyaml\n"
         "assert fastyaml.CheckedComposer is None and not fastyaml.available('a: b')\n"
         f"print(repr(load_issue(Path({str(GOOD[0])!r}))))\n"
         f"print(repr(load_layout(Path({str(LAYOUT)!r}))))\n"

@@ -1,4 +1,4 @@
-"""Tests for jianbao.linebreak: the Chinese grid line breaker.
+"""Tests for jianbao.compose.linebreak: the Chinese grid line breaker.
 
 Unit tests pin the behaviour a reader of the bulletin notices (grid, kinsoku, unbreakable units,
 punctuation compression, justification, balanced titles); Hypothesis properties check the
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jianbao.linebreak import (
+from jianbao.compose.linebreak import (
     DASH_LIKE,
     NO_END,
     NO_END_ATTACHED,

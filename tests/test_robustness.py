@@ -211,7 +211,7 @@ closing:
         paragraph, title, "副标题", "一、连续的第29个小标题", "第0个发送单位；第1个发送单位", "第149个发送单位。",
     ):
         assert item in printed, item[:20]
-    from jianbao.layout_file import load_layout
+    from jianbao.design.load import load_layout
 
     page = load_layout(ROOT / "layouts" / "default.yaml").page
     left, right = page.margin_left, page.margin_left + page.block_width

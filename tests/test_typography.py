@@ -12,9 +12,9 @@ from fontTools.ttLib import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from conftest import make_issue
+from jianbao.compose.linebreak import Line, Placed
 from jianbao.compose.textset import Face, draw_line
 from jianbao.fonts import convert
-from jianbao.linebreak import Line, Placed
 from pdftext import glyphs
 
 MM = 72 / 25.4

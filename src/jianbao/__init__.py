@@ -5,6 +5,6 @@ Data flows one way: source (YAML) → validated model → layout → PDF → pos
 
 __version__ = "0.1.0"
 
-from .lazy_pillow import defer_pil_image
+from jianbao.lazy_pillow import defer_pil_image
 
 defer_pil_image()

@@ -1,3 +1,3 @@
-from .cli import console
+from jianbao.cli import console
 
 console()

@@ -20,9 +20,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import UsageError, UserError, display_path
-from .selection import ISSUE_ID, YEAR, check_argument
+from jianbao import __version__
+from jianbao.archive.selection import ISSUE_ID, YEAR, check_argument
+from jianbao.errors import UsageError, UserError, display_path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,7 +102,7 @@ def run(argv: list[str]) -> int:
 
 def _run_single(args: argparse.Namespace) -> int:
     """One issue: build it, or --check / --fonts."""
-    from .pipeline import Project, build, prepare
+    from jianbao.pipeline import Project, build, prepare
 
     if args.root:
         root = Path(args.root)
@@ -114,7 +114,7 @@ def _run_single(args: argparse.Namespace) -> int:
         root = find_root(Path.cwd())
     project = Project(root)
     if args.prepare_fonts:
-        from .pipeline import prepare_fonts
+        from jianbao.pipeline import prepare_fonts
 
         prepare_fonts(project, lambda line: print(line, flush=True))
         if not args.issue:
@@ -123,7 +123,7 @@ def _run_single(args: argparse.Namespace) -> int:
         library = project.font_library()
         chars = prepare(resolve_source(args.issue, root), project).chars if args.issue else None
         print(library.describe(chars))
-        from .fonts import ROLES
+        from jianbao.fonts import ROLES
 
         for role in ROLES:  # exit 2 when a role has no usable font
             library.face(role)
@@ -147,7 +147,7 @@ def _run_single(args: argparse.Namespace) -> int:
 
 
 def _run_batch(args: argparse.Namespace) -> int:
-    """Several issues, a year, --all or --volume: see jianbao.batch."""
+    """Several issues, a year, --all or --volume: see jianbao.archive.batch."""
     if args.check or args.fonts:
         raise UsageError("--check 和 --fonts 一次只能用于一期，不能与多期、年份、--all、--volume、-j、--force 同用")
     if args.jobs is not None and args.jobs < 1:
@@ -157,9 +157,9 @@ def _run_batch(args: argparse.Namespace) -> int:
                          + ("，且不能再给出期号或 --all" if args.issues or args.all else ""))
     if not (args.issues or args.all or args.volume):
         raise UsageError("请给出期号 ID、年份或 --all；make-issue --help 查看用法")
-    from .batch import run as run_batch
-    from .progress import summary
-    from .selection import select
+    from jianbao.archive.batch import run as run_batch
+    from jianbao.archive.progress import summary
+    from jianbao.archive.selection import select
 
     for arg in args.issues:  # refuse a bad argument before looking for the project
         check_argument(arg)
@@ -180,7 +180,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         if args.volume and report.failed:
             sys.stderr.write(f"合订本未生成：{args.volume} 年有 {len(report.failed)} 期未能生成\n")
         return report.exit_status
-    from .volume import make_volume
+    from jianbao.archive.volume import make_volume
 
     result = make_volume(args.volume, [s.id for s in selected], root=root, out_dir=out_dir)
     print(f"{display_path(result.path)}  合订本 {result.issues} 期  {result.pages} 页  "

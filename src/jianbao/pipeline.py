@@ -16,26 +16,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .charset import chars_by_role
-from .errors import (
+from jianbao.compose.printed import chars_by_role
+from jianbao.compose.punctuation import ascii_punctuation
+from jianbao.design.layout import Layout
+from jianbao.design.load import layout_path, load_layout
+from jianbao.errors import (
     Location,
     MissingGlyphsError,
     OutputError,
     SourceError,
     display_path,
 )
-from .fonts import FontLibrary
-from .layout import Layout
-from .layout_file import layout_path, load_layout
-from .lint import ascii_punctuation
-from .locate import find_in_source
-from .model import Issue
-from .source import load_issue
+from jianbao.fonts import FontLibrary
+from jianbao.model import Issue
+from jianbao.source import load_issue
+from jianbao.source.locate import find_in_source
 
 if TYPE_CHECKING:
-    from .compose import Fonts
-    from .fonts.embed import Prepared as PreparedFace
-    from .fonts.library import Assignment
+    from jianbao.compose import Fonts
+    from jianbao.fonts.embed import Prepared as PreparedFace
+    from jianbao.fonts.library import Assignment
 
 
 class Project(NamedTuple):
@@ -108,7 +108,7 @@ def assign_fonts(
     """Which font draws each character. A character the role's font lacks is drawn by the next
     candidate of the role that has it, with a located warning; one that no candidate has is an error.
     ``text`` is the source's lines, to say where a character occurs."""
-    from .fonts.config import role_label
+    from jianbao.fonts.config import role_label
 
     assignment = library.assign(chars)
     if not assignment.fallback and not assignment.missing:
@@ -150,7 +150,7 @@ def prepare_fonts(project: Project, progress: Callable[[str], None]) -> list[Pre
 
 
 def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
-    from .compose import compose_pdf  # ReportLab's canvas only when a PDF is made
+    from jianbao.compose import compose_pdf  # ReportLab's canvas only when a PDF is made
 
     started = time.perf_counter()
     prepared = prepare(source, project)
@@ -181,7 +181,7 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
 
 def _register_fonts(prepared: Prepared) -> Fonts:
     """Register the fonts with ReportLab; what the composer needs to know of them."""
-    from .compose import Fonts, Substitute
+    from jianbao.compose import Fonts, Substitute
 
     assert prepared.assignment is not None
     registration = prepared.fonts.embed(prepared.assignment)

@@ -4,7 +4,7 @@ It never reads YAML and never resolves fonts itself: it receives a ``Layout`` an
 registered ReportLab font name, and which roles have a real bold face.
 """
 
-from .document import ComposeResult, compose_pdf
-from .textset import Fonts, Substitute
+from jianbao.compose.document import ComposeResult, compose_pdf
+from jianbao.compose.textset import Fonts, Substitute
 
 __all__ = ["ComposeResult", "Fonts", "Substitute", "compose_pdf"]

@@ -8,11 +8,11 @@ from __future__ import annotations
 import copy
 from typing import NamedTuple
 
-from ..layout import Layout
-from ..linebreak import Line, Measure
-from ..model import Closing
-from .blocks import Block, must_break
-from .textset import Face, Fonts, advance, break_text, draw_line, draw_rule, resolve
+from jianbao.compose.blocks import Block, must_break
+from jianbao.compose.linebreak import Line, Measure
+from jianbao.compose.textset import Face, Fonts, advance, break_text, draw_line, draw_rule, resolve
+from jianbao.design.layout import Layout
+from jianbao.model import Closing
 
 BLACK = (0.0, 0.0, 0.0, 1.0)  # the closing block's rules (GB/T 9704 §7.4: black)
 VisualLine = tuple[tuple[float, Line], ...]  # pieces (x offset, line) sharing one baseline

@@ -8,15 +8,15 @@ from typing import NamedTuple
 
 from reportlab.pdfgen.canvas import Canvas
 
-from .. import __version__
-from ..layout import Layout
-from ..model import Issue
-from .blocks import Block
-from .closing import ClosingBlock
-from .flowables import GridLines, KeepWithNext
-from .pages import Area, PageLoop
-from .story import StoryBuilder
-from .textset import EM_ASCENT, Fonts, draw_tracked, resolve, tracked_width
+from jianbao import __version__
+from jianbao.compose.blocks import Block
+from jianbao.compose.closing import ClosingBlock
+from jianbao.compose.gridblocks import GridLines, KeepWithNext
+from jianbao.compose.pages import Area, PageLoop
+from jianbao.compose.story import StoryBuilder
+from jianbao.compose.textset import EM_ASCENT, Fonts, draw_tracked, resolve, tracked_width
+from jianbao.design.layout import Layout
+from jianbao.model import Issue
 
 
 class ComposeResult(NamedTuple):

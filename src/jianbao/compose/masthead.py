@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from ..layout import Layout
-from ..model import Issue
-from .blocks import Block
-from .textset import Fonts, advance, draw_rule, draw_tracked, resolve, spread, tracked_width
+from jianbao.compose.blocks import Block
+from jianbao.compose.textset import Fonts, advance, draw_rule, draw_tracked, resolve, spread, tracked_width
+from jianbao.design.layout import Layout
+from jianbao.model import Issue
 
 
 class Masthead(Block):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from .blocks import Block
+from jianbao.compose.blocks import Block
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas

@@ -7,14 +7,14 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
-from ..linebreak import BrokenParagraph, Line, Measure, Variant, is_cjk
-from ..model import Article, Heading, Issue, Paragraph
-from .blocks import Block
-from .closing import ClosingBlock
-from .flowables import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext
-from .masthead import Masthead
-from .textset import Face, Fonts, balance_text, break_text, items, resolve, tracked_width
+from jianbao.compose.blocks import Block
+from jianbao.compose.closing import ClosingBlock
+from jianbao.compose.gridblocks import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext
+from jianbao.compose.linebreak import BrokenParagraph, Line, Measure, Variant, is_cjk
+from jianbao.compose.masthead import Masthead
+from jianbao.compose.textset import Face, Fonts, balance_text, break_text, items, resolve, tracked_width
+from jianbao.design.layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
+from jianbao.model import Article, Heading, Issue, Paragraph
 
 
 def _script_runs(text: str) -> list[tuple[bool, str]]:
@@ -116,7 +116,7 @@ class StoryBuilder:
         face = self.face(heading)
         line_w = tracked_width(TOC_HEADING, face, heading.tracking)
         # a one-glyph-per-run centred label with tracking, as a GridLines of its own
-        from ..linebreak import Line, Placed
+        from jianbao.compose.linebreak import Line, Placed
 
         x = 0.0
         placed = []

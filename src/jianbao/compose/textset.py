@@ -10,8 +10,8 @@ from typing import NamedTuple
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from ..layout import CMYK, TextStyle
-from ..linebreak import Item, Line, Measure, Placed, balance_lines, break_paragraph
+from jianbao.compose.linebreak import Item, Line, Measure, Placed, balance_lines, break_paragraph
+from jianbao.design.layout import CMYK, TextStyle
 
 # The ideographic em box: 0.88 em above the baseline, 0.12 em below.
 EM_ASCENT = 0.88

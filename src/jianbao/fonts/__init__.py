@@ -5,7 +5,7 @@ wins. CFF-outline faces (Noto CJK) are converted to TrueType per character set a
 ReportLab embeds only TrueType outlines. See fonts/README.md.
 """
 
-from .config import ROLES
-from .library import Face, FontLibrary
+from jianbao.fonts.config import ROLES
+from jianbao.fonts.library import Face, FontLibrary
 
 __all__ = ["ROLES", "Face", "FontLibrary"]

@@ -19,9 +19,9 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple, TypeAlias
 
-from .cache import Cache
-from .config import Candidate
-from .sfnt import FaceInfo, NameGroup, SfntError, read_face, read_faces
+from jianbao.fonts.cache import Cache
+from jianbao.fonts.config import Candidate
+from jianbao.fonts.sfnt import FaceInfo, NameGroup, SfntError, read_face, read_faces
 
 FONT_SUFFIXES = frozenset({".ttf", ".ttc", ".otf", ".otc"})
 USABLE_OUTLINES = frozenset({"truetype", "cff"})

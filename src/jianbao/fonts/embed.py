@@ -29,12 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from jianbao.errors import FontError, display_path
-
-from . import convert, ttsubset
-from .sfnt import DEFAULT_EM_BOX, SfntError, read_em_box
+from jianbao.fonts import convert, ttsubset
+from jianbao.fonts.sfnt import DEFAULT_EM_BOX, SfntError, read_em_box
 
 if TYPE_CHECKING:
-    from .library import Assignment, Face, FontLibrary
+    from jianbao.fonts.catalog import Assignment, Face, FontCatalog
 
 
 class Placement(NamedTuple):
@@ -64,7 +63,7 @@ class Prepared(NamedTuple):
     size: int
 
 
-def register(lib: FontLibrary, assignment: Assignment) -> Registration:
+def register(lib: FontCatalog, assignment: Assignment) -> Registration:
     """Register every face the assignment uses, each once, for all the characters it draws."""
     needs: dict[tuple[Path, int], tuple[Face, set[int], bool]] = {}
     for role, face in assignment.primary.items():  # first, so a face that is also a fallback counts as primary
@@ -121,7 +120,7 @@ def _em_box(face: Face, boxes: dict[tuple[Path, int], tuple[float, float]]) -> t
 # --- making the fonts ---------------------------------------------------------------------------
 
 
-def _font(lib: FontLibrary, face: Face, codepoints: set[int], primary: bool) -> str:
+def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> str:
     """The registered name of the face reduced to the code points (those it has)."""
     cov = lib.coverage(face)
     wanted = {cp for cp in codepoints if cp in cov}
@@ -149,7 +148,7 @@ def _font(lib: FontLibrary, face: Face, codepoints: set[int], primary: bool) -> 
     return name
 
 
-def _make(lib: FontLibrary, face: Face, source: str, prefix: str, wanted: list[int]) -> bytes:
+def _make(lib: FontCatalog, face: Face, source: str, prefix: str, wanted: list[int]) -> bytes:
     if face.outlines == "truetype":
         return ttsubset.subset([ttsubset.TrueType(_read_font(face), face.index)], wanted)
     base = _read(_base_path(lib, face, source))
@@ -185,17 +184,17 @@ def _read_font(face: Face) -> bytes:
         raise FontError(f"{display_path(face.path)}：无法读取字体文件（{exc.strerror or exc}）") from exc
 
 
-def _base_path(lib: FontLibrary, face: Face, source: str) -> Path:
-    from .repertoire import REPERTOIRE_VERSION
+def _base_path(lib: FontCatalog, face: Face, source: str) -> Path:
+    from jianbao.fonts.repertoire import REPERTOIRE_VERSION
 
     return lib.cache.font_path(f"{source[:16]}-{face.index}-base{REPERTOIRE_VERSION}.{convert.CONVERTER_VERSION}.ttf")
 
 
-def prepare(lib: FontLibrary, progress: Callable[[str], None]) -> list[Prepared]:
+def prepare(lib: FontCatalog, progress: Callable[[str], None]) -> list[Prepared]:
     """Convert the repertoire of every role's CFF face into the cache, once (faces already prepared
     are skipped; TrueType faces need nothing). Seconds per face; runs only on request."""
-    from .config import role_label
-    from .repertoire import repertoire
+    from jianbao.fonts.config import role_label
+    from jianbao.fonts.repertoire import repertoire
 
     by_face: dict[tuple[Path, int], tuple[Face, list[str]]] = {}
     for role in lib.candidates:
@@ -234,7 +233,7 @@ def _convert(face: Face, codepoints: list[int]) -> bytes:
         raise FontError(f"{display_path(face.path)}：无法把 CFF 字形转换为 TrueType（{exc}）") from exc
 
 
-def _store(lib: FontLibrary, path: Path, data: bytes, prefix: str) -> None:
+def _store(lib: FontCatalog, path: Path, data: bytes, prefix: str) -> None:
     if lib.cache.write(path, data):
         lib.cache.prune_fonts(prefix)
 

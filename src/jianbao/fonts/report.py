@@ -6,11 +6,10 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from jianbao.errors import FontError, display_path
-
-from .config import ROLES, role_label
+from jianbao.fonts.config import ROLES, role_label
 
 if TYPE_CHECKING:
-    from .library import FontLibrary
+    from jianbao.fonts.catalog import FontCatalog
 
 _OUTLINES = {
     "truetype": "TrueType 轮廓（取出本期所用字形嵌入，存入缓存）",
@@ -19,7 +18,7 @@ _OUTLINES = {
 _ORIGINS = {"local": "本地字体（项目 fonts/ 目录）", "system": "系统字体"}
 
 
-def describe(lib: FontLibrary, chars_by_role: Mapping[str, Iterable[str]] | None = None) -> str:
+def describe(lib: FontCatalog, chars_by_role: Mapping[str, Iterable[str]] | None = None) -> str:
     lines = [
         f"字体配置：{display_path(lib.config_path)}；"
         f"本地字体目录：{display_path(lib.local_dir)}（{len(lib.local_files())} 个字体文件）；"
@@ -47,8 +46,8 @@ def describe(lib: FontLibrary, chars_by_role: Mapping[str, Iterable[str]] | None
     return "\n".join(lines) + "\n"
 
 
-def _coverage_line(lib: FontLibrary, role: str, chars: Iterable[str]) -> str:
-    from .library import is_ignorable
+def _coverage_line(lib: FontCatalog, role: str, chars: Iterable[str]) -> str:
+    from jianbao.fonts.catalog import is_ignorable
 
     distinct = {c for text in chars for c in text if not is_ignorable(c)}
     try:

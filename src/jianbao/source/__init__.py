@@ -14,7 +14,7 @@ from pathlib import Path
 from jianbao.errors import ValidationFailed
 from jianbao.model import Issue
 from jianbao.source.validate import Checker, build_issue
-from jianbao.source.yamlnodes import MAX_FILE_BYTES, compose_text, read_text
+from jianbao.yamlfile.nodes import MAX_FILE_BYTES, compose_text, read_text
 
 __all__ = ["MAX_FILE_BYTES", "load_issue", "parse_issue"]
 

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from jianbao.script import is_cjk
 
 # A line break with the spaces around it (YAML keeps the breaks of scalars, see yamlnodes).
 _BREAK = re.compile(r"[ \t]*(?:(?:\r\n|[\r\n\x85\u2028\u2029])[ \t]*)+")
-_CJK_PUNCTUATION = frozenset("“”‘’…—·")
-
-
-def is_cjk(char: str) -> bool:
-    """Wide characters (汉字, full-width punctuation) and the Chinese quotes, dash and ellipsis."""
-    return char in _CJK_PUNCTUATION or unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def normalize(raw: str) -> str:

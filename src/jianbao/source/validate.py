@@ -27,7 +27,7 @@ from jianbao.model import (
 )
 from jianbao.source import chars
 from jianbao.source.text import normalize
-from jianbao.source.yamlnodes import NULL_TAG, child_path, node_location
+from jianbao.yamlfile.nodes import NULL_TAG, child_path, node_location
 
 T = TypeVar("T")
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .errors import UserError
-from .manifest import IssueMeta, PdfFile
+from jianbao.archive.manifest import IssueMeta, PdfFile
+from jianbao.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _stop(signum: int, frame: object) -> None:
 
 def build_job(job: Job) -> Outcome:
     """Build one issue; never raises for a problem of the issue itself."""
-    from .pipeline import Project, build
+    from jianbao.pipeline import Project, build
 
     started = time.perf_counter()
     try:

@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from jianbao.errors import Location, SourceError, ValidationFailed
-from jianbao.source import fastyaml
+from jianbao.yamlfile import fast as fastyaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Larger files are refused: a real issue is a few dozen KB."""

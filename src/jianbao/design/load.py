@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from .errors import LayoutError
-from .layout import CMYK, ClosingDesign, Layout, Masthead, Page, PageNumber, Rule, TextStyle, Typography
-from .source import fastyaml
+from jianbao.design.layout import CMYK, ClosingDesign, Layout, Masthead, Page, PageNumber, Rule, TextStyle, Typography
+from jianbao.errors import LayoutError
+from jianbao.yamlfile import fast as fastyaml
 
 MM = 72 / 25.4
 # 中文字号 → pt (GB/T 9704 practice; 四号 = 14 pt as in Word/WPS/CTeX)

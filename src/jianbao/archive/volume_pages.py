@@ -6,7 +6,7 @@
 * the **folios**: one page per page of the issues, carrying only the volume's running page number
   (合订本第 N 页) for the top outer corner, to be laid over the issue pages.
 
-Takes typed data (:class:`FrontMatter`) and a :class:`~jianbao.layout.Layout`; reads no files.
+Takes typed data (:class:`FrontMatter`) and a :class:`~jianbao.design.layout.Layout`; reads no files.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
-from . import __version__
-from .compose.textset import (
+from jianbao import __version__
+from jianbao.compose.linebreak import Line, Measure
+from jianbao.compose.textset import (
     Face,
     Fonts,
     baseline_in_slot,
@@ -28,8 +29,7 @@ from .compose.textset import (
     resolve,
     tracked_width,
 )
-from .layout import Layout, TextStyle
-from .linebreak import Line, Measure
+from jianbao.design.layout import Layout, TextStyle
 
 MM = 72 / 25.4
 CONTENTS_HEADING = "目录"

@@ -23,14 +23,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .errors import UserError
+from jianbao import __version__
+from jianbao.errors import UserError
 
-# Modules that never change a PDF's bytes: editing them must not force a rebuild of the archive.
-_NOT_IN_OUTPUT = frozenset({
-    "__main__.py", "cli.py", "batch.py", "worker.py", "selection.py", "progress.py", "manifest.py",
-    "fingerprint.py", "record.py", "volume.py", "volume_pages.py",
-})
+# The layers that make a PDF (see the package's folders): editing anything else — the archive, the
+# command line — must not force a rebuild of the archive.
+_IN_OUTPUT = ("source", "design", "fonts", "compose", "render", "yamlfile")
+_IN_OUTPUT_FILES = ("model.py", "errors.py", "script.py", "pipeline.py", "lazy_pillow.py", "__init__.py")
 _LIBRARIES = ("reportlab", "fonttools", "PyYAML")
 
 
@@ -89,10 +88,10 @@ def bytes_digest(data: bytes) -> str:
 def program_digest() -> str:
     """The version, the code that makes PDFs, and the libraries' versions."""
     h = hashlib.sha256(f"jianbao {__version__}\n".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
         rel = path.relative_to(package).as_posix()
-        if rel in _NOT_IN_OUTPUT:
+        if rel.split("/")[0] not in _IN_OUTPUT and rel not in _IN_OUTPUT_FILES:
             continue
         h.update(f"{rel}\n".encode())
         h.update(path.read_bytes())
@@ -142,7 +141,7 @@ class Fingerprints:
 
     def _layout(self, name: str) -> tuple[str | None, frozenset[str] | None]:
         if name not in self._layouts:
-            from .layout_file import layout_path, load_layout
+            from jianbao.design.load import layout_path, load_layout
 
             path = layout_path(self.root / "layouts", name)
             try:
@@ -161,7 +160,7 @@ class Fingerprints:
         return self._fonts[roles]
 
     def _compute_fonts(self, roles: frozenset[str]) -> str | None:
-        from .fonts import FontLibrary
+        from jianbao.fonts import FontLibrary
 
         fonts_dir = self.root / "fonts"
         try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .layout import HEADING_STYLES, TOC_HEADING, Layout
-from .linebreak import is_cjk
-from .model import Heading, Issue
+from jianbao.compose.linebreak import is_cjk
+from jianbao.design.layout import HEADING_STYLES, TOC_HEADING, Layout
+from jianbao.model import Heading, Issue
 
 DIGITS = "0123456789"
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import TYPE_CHECKING, TextIO
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
 
-from .errors import display_path
-from .worker import Outcome
-
-if TYPE_CHECKING:
-    from .batch import Report
+from jianbao.archive.worker import Outcome
+from jianbao.errors import display_path
 
 BAR_WIDTH = 24
 REDRAW_SECONDS = 0.1
@@ -112,6 +111,26 @@ def _duration(seconds: float) -> str:
         return f"{seconds:.0f} s"
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} 分 {secs:02d} 秒"
+
+
+@dataclass
+class Report:
+    selected: int
+    workers: int
+    built: list[Outcome] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_built: list[str] = field(default_factory=list)  # left undone by an interruption
+    reasons: dict[str, str] = field(default_factory=dict)  # id → why it was (to be) built
+    interrupted: bool = False
+    seconds: float = 0.0
+    record: list[Path] = field(default_factory=list)  # distribution record files written
+
+    @property
+    def exit_status(self) -> int:
+        if self.interrupted:
+            return 130
+        return 1 if self.failed else 0
 
 
 def summary(report: Report) -> tuple[str, str]:

@@ -24,18 +24,18 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as connection_wait
 from pathlib import Path
 from typing import TextIO
 
-from .errors import OutputError, UsageError, UserError, display_path
-from .fingerprint import Fingerprints, Inputs, bytes_digest, changed
-from .manifest import Entry, Manifest
-from .progress import Progress
-from .selection import Selected
-from .worker import Job, Outcome, build_job, serve
+from jianbao.archive.fingerprint import Fingerprints, Inputs, bytes_digest, changed
+from jianbao.archive.manifest import Entry, Manifest
+from jianbao.archive.progress import Progress, Report
+from jianbao.archive.selection import Selected
+from jianbao.archive.worker import Job, Outcome, build_job, serve
+from jianbao.errors import OutputError, UsageError, UserError, display_path
 
 SAVE_EVERY_SECONDS = 1.0
 # From this many builds on, the fonts' common repertoire is made ready first (make-issue
@@ -51,26 +51,6 @@ class Task:
     reason: str  # why it is built: 尚未生成, 源文件有改动, --force …
     source_digest: str
     size: int
-
-
-@dataclass
-class Report:
-    selected: int
-    workers: int
-    built: list[Outcome] = field(default_factory=list)
-    failed: list[Outcome] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    not_built: list[str] = field(default_factory=list)  # left undone by an interruption
-    reasons: dict[str, str] = field(default_factory=dict)  # id → why it was (to be) built
-    interrupted: bool = False
-    seconds: float = 0.0
-    record: list[Path] = field(default_factory=list)  # distribution record files written
-
-    @property
-    def exit_status(self) -> int:
-        if self.interrupted:
-            return 130
-        return 1 if self.failed else 0
 
 
 def default_jobs() -> int:
@@ -163,7 +143,7 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
             _save(manifest)
     else:
         _save(manifest)
-    from .record import write_record
+    from jianbao.archive.record import write_record
 
     try:
         report.record = write_record(manifest)
@@ -176,7 +156,7 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
 def _prepare_fonts(root: Path, progress: Progress, *, required: bool) -> None:
     """Convert the fonts' common repertoire into the cache before the workers start (they inherit
     nothing from it but the files). Asked for, a failure is an error; done on our own, a warning."""
-    from .pipeline import Project, prepare_fonts
+    from jianbao.pipeline import Project, prepare_fonts
 
     try:
         prepare_fonts(Project(root), lambda line: progress.note(f"准备字体：{line}"))

@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputError, UsageError, display_path
-from .manifest import Entry, Manifest
-from .volume_pages import ContentsLine, FrontMatter
+from jianbao.archive.manifest import Entry, Manifest
+from jianbao.archive.volume_pages import ContentsLine, FrontMatter
+from jianbao.errors import OutputError, UsageError, display_path
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,10 @@ def _front_matter(year: str, issues: list[_Issue]) -> FrontMatter:
 
 def _draw(front: FrontMatter, root: Path, layout_name: str, folios: list[int], front_pdf: Path,
           folios_pdf: Path) -> None:
-    from .compose import Fonts, Substitute
-    from .fonts import FontLibrary
-    from .layout_file import layout_path, load_layout
-    from .volume_pages import chars_by_role, draw_folios, draw_front_matter
+    from jianbao.archive.volume_pages import chars_by_role, draw_folios, draw_front_matter
+    from jianbao.compose import Fonts, Substitute
+    from jianbao.design.load import layout_path, load_layout
+    from jianbao.fonts import FontLibrary
 
     layout = load_layout(layout_path(root / "layouts", layout_name))
     library = FontLibrary(root / "fonts" / "fonts.yaml", root / "fonts")

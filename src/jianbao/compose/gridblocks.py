@@ -11,10 +11,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from ..layout import CMYK
-from ..linebreak import Line, Variant
-from .blocks import Block, must_break
-from .textset import Face, baseline_in_slot, draw_line, draw_rule, draw_tracked
+from jianbao.compose.blocks import Block, must_break
+from jianbao.compose.linebreak import Line, Variant
+from jianbao.compose.textset import Face, baseline_in_slot, draw_line, draw_rule, draw_tracked
+from jianbao.design.layout import CMYK
 
 MIN_LINES_AT_FOOT = 2  # a paragraph starting at a page foot shows at least this many lines
 MIN_LINES_AT_TOP = 2  # a paragraph continued on a new page carries at least this many lines

@@ -20,8 +20,8 @@ import io
 import json
 from pathlib import Path
 
-from . import __version__
-from .manifest import Entry, Manifest, write_if_changed
+from jianbao import __version__
+from jianbao.archive.manifest import Entry, Manifest, write_if_changed
 
 JSON_NAME = "index.json"
 HTML_NAME = "index.html"

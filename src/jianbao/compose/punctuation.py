@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .errors import Location
-from .linebreak import is_cjk
-from .locate import find_in_source
-from .model import Issue
+from jianbao.compose.linebreak import is_cjk
+from jianbao.errors import Location
+from jianbao.model import Issue
+from jianbao.source.locate import find_in_source
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "[": "［", "]": "］", "?": "？", "!": "！"}
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import UsageError, display_path
+from jianbao.errors import UsageError, display_path
 
 # ASCII digits only: \d would also take full-width ２０１８ (which names no file)
 ISSUE_ID = re.compile(r"^[0-9]{4}-[0-9]{2,3}$")

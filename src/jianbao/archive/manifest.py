@@ -1,6 +1,6 @@
 """out/manifest.json: what each PDF in out/ was made from, and what it is.
 
-One entry per issue: the digests of its inputs (:class:`~jianbao.fingerprint.Inputs`), the PDF file as
+One entry per issue: the digests of its inputs (:class:`~jianbao.archive.fingerprint.Inputs`), the PDF file as
 it was written (size, modification time, SHA-256, pages) and the issue's particulars for the
 distribution record (title, date, edition, article titles). An entry is trusted only while the PDF on
 disk still has the recorded size and modification time (:meth:`Manifest.current`), so the manifest
@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .fingerprint import Inputs
+from jianbao.archive.fingerprint import Inputs
 
 FILE_NAME = "manifest.json"
 FORMAT = 1
