@@ -83,7 +83,8 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, i
 
 def phases(issue: Path, out: Path) -> dict:
     """One build in this process with timers around each phase (the --phases mode of this script)."""
-    from jianbao.compose import document, linebreak, pipeline, story, textset
+    from jianbao import pipeline
+    from jianbao.compose import linebreak, makeup, story, textset
 
     spent: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)
@@ -104,12 +105,13 @@ def phases(issue: Path, out: Path) -> dict:
     from reportlab.pdfgen.canvas import Canvas
 
     timed(pipeline, "prepare", "load, validate, font plan")
-    timed(pipeline, "_register_fonts", "font registration")
+    timed(pipeline, "register_fonts", "font registration")
     for name in ("break_paragraph", "balance_lines"):
         timed(textset, name, "line breaking")
     timed(story, "BrokenParagraph", "line breaking")  # body paragraphs: the break ...
     timed(linebreak.BrokenParagraph, "variants", "line breaking")  # ... and the make-up's variants
-    timed(document, "_build", "layout passes")
+    timed(makeup, "_Layout", "layout passes")
+    timed(makeup._Layout, "document", "pages as data")
     timed(Canvas, "save", "PDF writing")
     started = time.perf_counter()
     result = pipeline.build(issue, out, pipeline.Project(issue.parents[1]))

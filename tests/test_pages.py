@@ -1,13 +1,13 @@
-"""The page loop (compose/pages.py): blocks flow down pages as platypus's frames did."""
+"""The page loop (compose/pages.py): blocks flow down pages as platypus's frames did, and nothing is
+drawn until the page make-up has chosen its layout: one canvas per build."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from reportlab.pdfgen.canvas import Canvas
 
 from jianbao.compose.blocks import Block, must_break
 from jianbao.compose.pages import Area, PageLoop
@@ -20,7 +20,7 @@ class Box(Block):
         super().__init__()
         self.name, self.height, self.pieces = name, height, pieces
         self.spaceBefore, self.spaceAfter = before, after
-        self.drawn_at: tuple[float, float] | None = None
+        self.drawn_at: tuple[float, float] | None = None  # where the page loop placed it
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
@@ -34,17 +34,16 @@ class Box(Block):
         rest.overlong = True
         return [first, rest]
 
-    def drawOn(self, canv: Canvas, x: float, y: float) -> None:
-        self.drawn_at = (x, y)
-        super().drawOn(canv, x, y)
-
 
 def run(blocks: list[Block]) -> tuple[int, list[tuple[int, float, str]], list[int]]:
     placed: list[tuple[int, float, str]] = []
-    begun: list[int] = []
-    canv = Canvas(io.BytesIO())
-    loop = PageLoop(canv, AREA, lambda c, n: begun.append(n), lambda p, used, b: placed.append((p, used, b.name)))
+    loop = PageLoop(AREA, lambda p, used, b: placed.append((p, used, b.name)))  # type: ignore[attr-defined]
     pages = loop.run(blocks)
+    begun = []
+    for number, placements in enumerate(loop.pages, start=1):
+        begun.append(number)
+        for placement in placements:
+            placement.block.drawn_at = (placement.x, placement.y)  # type: ignore[attr-defined]
     return pages, placed, begun
 
 
@@ -107,3 +106,53 @@ def test_pillow_still_works_when_used_after_jianbao_deferred_it():
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "(3, 2)"
+
+
+def test_page_make_up_draws_nothing_one_canvas_per_build(tmp_path):
+    """Up to fourteen trial layouts are made, but only the chosen one is drawn, on one canvas; the
+    pages are data before that (each with its printed page number)."""
+    script = (
+        "import sys\n"
+        "from reportlab.pdfgen import canvas\n"
+        "made = []\n"
+        "class Counting(canvas.Canvas):\n"
+        "    def __init__(self, *a, **k):\n"
+        "        made.append(1)\n"
+        "        super().__init__(*a, **k)\n"
+        "canvas.Canvas = Counting\n"
+        "import jianbao.render.pdf as r; r.Canvas = Counting\n"
+        "from jianbao.compose import makeup\n"
+        "layouts = []\n"
+        "original = makeup._Layout.__init__\n"
+        "def counted(self, *a, **k):\n"
+        "    layouts.append(1)\n"
+        "    original(self, *a, **k)\n"
+        "makeup._Layout.__init__ = counted\n"
+        "from jianbao.cli import main\n"
+        f"sys.argv = ['make-issue', '2018-06', '--out', {str(tmp_path)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code in (0, None), exc.code\n"
+        "print(len(made), len(layouts))\n"
+    )
+    run_ = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    canvases, layouts = map(int, run_.stdout.splitlines()[-1].split())
+    assert canvases == 1
+    assert layouts >= 2  # 2018-06 needs the page make-up: the trials were laid out, not drawn
+    assert (tmp_path / "2018-06.pdf").stat().st_size > 100_000
+
+
+def test_the_laid_out_document_is_data_a_renderer_can_walk(built_pdf):
+    from jianbao.compose import compose
+    from jianbao.compose.frames import Anchor, TextRun, walk
+    from jianbao.pipeline import Project, prepare, register_fonts
+
+    root = Path(__file__).resolve().parents[1]
+    prepared = prepare(root / "content" / "2018-06.yaml", Project(root))
+    document = compose(prepared.issue, prepared.layout, register_fonts(prepared.fonts, prepared.assignment))
+    assert [p.label for p in document.pages] == [str(n) for n in range(1, 11)]
+    titles = [a.title for _, a in document.outline() if a.level == 0]
+    assert titles == [a.title for a in prepared.issue.articles]
+    first = [item for item, _, _ in walk(document.pages[0].items) if isinstance(item, TextRun)]
+    assert first[0].text.strip("— ") == "1"  # the page number comes first on every page
+    assert any(run.text == prepared.issue.series_title[:len(run.text)] and run.colour[1] > 0.5 for run in first)
+    assert all(len(run.advances) == len(run.text) for page in range(10) for run, _, _ in document.text_runs(page))
+    assert not any(isinstance(item, Anchor) for item, _, _ in walk(document.pages[0].items[:1]))

@@ -239,7 +239,7 @@ def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 def test_full_disk_keeps_the_old_pdf_and_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from jianbao import compose
+    from jianbao.render import pdf
 
     project = _project(tmp_path)
     _valid_issue(project)
@@ -247,11 +247,11 @@ def test_full_disk_keeps_the_old_pdf_and_leaves_no_partial_file(
     out.mkdir()
     (out / "2018-06.pdf").write_bytes(b"%PDF-1.4 the good old issue")
 
-    def disk_fills_up(issue: object, layout: object, fonts: object, path: Path) -> None:
+    def disk_fills_up(document: object, path: Path) -> None:
         path.write_bytes(b"%PDF-1.4 half of the new iss")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(compose, "compose_pdf", disk_fills_up)
+    monkeypatch.setattr(pdf, "render_pdf", disk_fills_up)
     code, err = _cli(capsys, "2018-06", "--root", str(project))
     assert code == 2
     assert "写入 PDF 失败（磁盘空间不足），原有文件未改动" in err and "Traceback" not in err

@@ -9,12 +9,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
 from conftest import make_issue
+from jianbao.compose.frames import Document, Metadata, Page
 from jianbao.compose.linebreak import Line, Placed
-from jianbao.compose.textset import Face, draw_line
+from jianbao.compose.textset import Face, line_runs
 from jianbao.fonts import convert
+from jianbao.render.pdf import render_pdf
 from pdftext import glyphs
 
 MM = 72 / 25.4
@@ -86,9 +87,9 @@ def test_a_dash_narrower_than_its_cell_is_stretched_to_fill_it() -> None:
     glyphs_ = (Placed("甲", 0.0, cell, 0), Placed("—", cell, cell, 0), Placed("—", 2 * cell, cell, 0))
     line = Line(glyphs_, 3 * cell, True)
     out = io.BytesIO()
-    canv = Canvas(out, pagesize=(200, 100))
-    draw_line(canv, line, 10.0, 50.0, [Face("Courier", 16.0, (0.0, 0.0, 0.0, 1.0))])
-    canv.save()
+    items: list = []
+    line_runs(items, line, 10.0, 50.0, [Face("Courier", 16.0, (0.0, 0.0, 0.0, 1.0))])
+    render_pdf(Document(200, 100, Metadata("dash"), [Page(items)]), out)
     (a0, a1), (b0, b1) = _dash_boxes(out.getvalue())
     assert abs(a0 - (10 + cell)) < 0.05 and abs(b0 - (10 + 2 * cell)) < 0.05
     assert abs(a1 - b0) < 0.05 and abs(b1 - (10 + 3 * cell)) < 0.05  # no gap, flush with the cells

@@ -1,21 +1,19 @@
-"""The unit of page make-up: a block knows its size, how to split at a page end, and how to draw.
+"""The unit of page make-up: a block knows its size, how to split at a page end, and what it shows.
 
-The protocol is ReportLab platypus's ``Flowable`` (``wrap`` → size, ``split`` → pieces or ``[]``,
-``drawOn`` → draw at a point; space before and after), kept small so that the composer needs only
-ReportLab's canvas: ``pages.PageLoop`` places the blocks.
+The protocol follows ReportLab platypus's ``Flowable`` (``wrap`` → size, ``split`` → pieces or ``[]``;
+space before and after), but a block never draws: once the page make-up has chosen a layout,
+``items`` gives what the block shows as data (:mod:`.frames`), in its own coordinates, and a
+renderer draws it. ``pages.PageLoop`` places the blocks.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from reportlab.pdfgen.canvas import Canvas
+from jianbao.compose.frames import Item
 
 
 class Block:
-    """A rectangle of content placed by the page loop, drawn in its own coordinates (origin at its
-    bottom left). Subclasses set ``width``/``height`` in :meth:`wrap` and draw on ``self.canv``."""
+    """A rectangle of content placed by the page loop, its items in its own coordinates (origin at its
+    bottom left). Subclasses set ``width``/``height`` in :meth:`wrap` and give their items in :meth:`items`."""
 
     spaceBefore: float = 0.0  # kept above the block unless it starts a page
     spaceAfter: float = 0.0
@@ -40,17 +38,9 @@ class Block:
     def getSpaceAfter(self) -> float:
         return self.spaceAfter
 
-    def drawOn(self, canv: Canvas, x: float, y: float) -> None:
-        """Draw with the block's bottom left at (x, y)."""
-        canv.saveState()
-        canv.translate(x, y)
-        self.canv = canv
-        self.draw()
-        del self.canv
-        canv.restoreState()
-
-    def draw(self) -> None:
-        """Draw on ``self.canv`` (set only while drawing)."""
+    def items(self) -> list[Item]:
+        """What the block shows, as placed after its last :meth:`wrap`."""
+        return []
 
 
 def must_break(block: Block) -> bool:

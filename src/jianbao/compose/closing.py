@@ -9,8 +9,10 @@ import copy
 from typing import NamedTuple
 
 from jianbao.compose.blocks import Block, must_break
+from jianbao.compose.frames import Item
 from jianbao.compose.linebreak import Line, Measure
-from jianbao.compose.textset import Face, Fonts, advance, break_text, draw_line, draw_rule, resolve
+from jianbao.compose.printed import label_head, print_run_text, signoff_text
+from jianbao.compose.textset import Face, Fonts, advance, break_text, line_runs, resolve, rule
 from jianbao.design.layout import Layout
 from jianbao.model import Closing
 
@@ -35,7 +37,7 @@ class ClosingBlock(Block):
 
     def _label_lines(self, label: str, text: str, width: float) -> list[Line]:
         """``label：text`` with continuation lines aligned after the label."""
-        head = f"{label}："
+        head = label_head(label)
         hang = sum(advance(ch, self.face.font, self.face.size) for ch in head)
         measure = Measure(width=width, cell=self.face.size, indent=hang, latin_gap=self.face.size / 4)
         return break_text([(head + text, 0)], [self.face], measure)
@@ -53,7 +55,7 @@ class ClosingBlock(Block):
         for item in c.distribution:
             dist += [((0.0, line),) for line in self._label_lines(item.label, item.text, inner)]
         if c.print_run is not None:
-            dist += [((inner - line.width, line),) for line in self._plain(f"（共印{c.print_run}份）", inner)]
+            dist += [((inner - line.width, line),) for line in self._plain(print_run_text(c.print_run), inner)]
         if dist:
             rows += [_Row("text", tuple(dist)), _Row("rule", weight=d.rule_thin)]
         info: list[VisualLine] = []
@@ -70,7 +72,7 @@ class ClosingBlock(Block):
             for k in range(depth):
                 info.append(tuple(col[k] for col in columns if k < len(col)))
         if c.signoff:
-            text = ("\u3000" * int(d.signoff_gap)).join(f"{s.label}：{s.value}" for s in c.signoff)
+            text = signoff_text(c, int(d.signoff_gap))
             info += [((0.0, line),) for line in self._plain(text, inner)]
         if info:
             rows.append(_Row("text", tuple(info)))
@@ -124,20 +126,21 @@ class ClosingBlock(Block):
         part.overlong = True  # the rest starts a fresh page and breaks again if need be
         return part
 
-    def draw(self) -> None:
+    def items(self) -> list[Item]:
         d = self.layout.closing
-        canv = self.canv
+        out: list[Item] = []
         inset = d.inset * self.face.size
         y = self.content_height  # from the top of the content down to 0, the block's bottom edge
         for row in self.rows:
             if row.kind == "rule":
-                draw_rule(canv, 0, self.width, y - row.weight / 2, BLACK, row.weight)
+                out.append(rule(0, self.width, y - row.weight / 2, BLACK, row.weight))
                 y -= row.weight
                 continue
             y -= d.padding
             for visual in row.lines:
                 baseline = y - (d.line_pitch + self.face.size * 0.76) / 2
                 for x, line in visual:
-                    draw_line(canv, line, inset + x, baseline, [self.face])
+                    line_runs(out, line, inset + x, baseline, [self.face])
                 y -= d.line_pitch
             y -= d.padding
+        return out

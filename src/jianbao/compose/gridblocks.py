@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from jianbao.compose.blocks import Block, must_break
+from jianbao.compose.frames import Anchor, Frame, Item
 from jianbao.compose.linebreak import Line, Variant
-from jianbao.compose.textset import Face, baseline_in_slot, draw_line, draw_rule, draw_tracked
+from jianbao.compose.textset import Face, baseline_in_slot, line_runs, rule, tracked
 from jianbao.design.layout import CMYK
 
 MIN_LINES_AT_FOOT = 2  # a paragraph starting at a page foot shows at least this many lines
@@ -27,6 +28,16 @@ class Grid(NamedTuple):
 
     def slots(self, height: float) -> int:
         return math.floor(height / self.pitch + 1e-6)
+
+
+class Ref(NamedTuple):
+    """Which block of the story a page make-up change is about: article (from 1) and the block's place
+    in it (0: the title; then its headings and paragraphs in reading order), so that refs sort in
+    reading order."""
+
+    article: int
+    block: int
+    kind: Literal["title", "heading", "paragraph"]
 
 
 class Bookmark(NamedTuple):
@@ -52,6 +63,8 @@ class GridLines(Block):
         splittable: bool = True,
         decorations: Sequence[tuple[int, str, float, Face]] = (),
         variants: Callable[[], dict[int, Variant]] | None = None,
+        ref: Ref | None = None,
+        pin: int = 0,
     ) -> None:
         super().__init__()
         self.lines = list(lines)
@@ -60,11 +73,10 @@ class GridLines(Block):
         # needs at a page foot (set by the story); None for blocks that never vary
         self.variants = variants
         self._variants: dict[int, Variant] | None = None
-        self.next_min = 0
-        self.key: str | None = None  # set by the story for body paragraphs
+        self.next_min = 0  # see follow()
+        self.ref = ref  # the block a page make-up change can name (paragraphs, titles, level-1 headings)
         self.origin: GridLines | None = None  # the whole paragraph this is a part of (after a split)
-        self.measure_only = False  # a page make-up trial: lay out, draw nothing
-        self.pin = 0  # a variant imposed by the page make-up pass (see document.compose_pdf)
+        self.pin = pin  # a change imposed by the page make-up (see makeup.compose): ± lines or blank lines
         self.faces = list(faces)
         self.grid = grid
         self.centred = centred
@@ -76,6 +88,11 @@ class GridLines(Block):
         # (line index, text, x, face): marks such as ※ drawn beside a line
         self.decorations = list(decorations)
         self.slots = max(1, math.ceil(len(self.lines) * line_pitch - 1e-6)) if self.lines else 0
+
+    def follow(self, next_min: int) -> None:
+        """Learn how many grid lines the block after this one needs at a page foot (the story tells
+        each paragraph once it has laid out the next block)."""
+        self.next_min = next_min
 
     def variant(self, delta: int) -> Variant | None:
         if self.variants is None:
@@ -103,7 +120,7 @@ class GridLines(Block):
         - it would leave its last line alone on the next page (widow) → one fewer (it fits) or one
           more (two lines go over).
         The variant that takes fewer lines off the character grid wins, and only one that takes at
-        most one: a costlier change is left to the page make-up (``document.compose_pdf``), which
+        most one: a costlier change is left to the page make-up (``makeup.compose``), which
         tries cheaper ones first (a blank line above a title costs none)."""
         n = len(self.natural)
         options: list[int] = []
@@ -142,7 +159,6 @@ class GridLines(Block):
             centred=self.centred, line_pitch=self.line_pitch,
         )
         head.spaceBefore = self.spaceBefore
-        head.measure_only = self.measure_only
         tail = GridLines(
             self.lines[k:], self.faces, self.grid,
             decorations=[(d[0] - k, *d[1:]) for d in self.decorations if d[0] >= k],
@@ -151,28 +167,25 @@ class GridLines(Block):
         tail.overlong = forced
         head.origin = tail.origin = self.origin or self
         tail.spaceAfter = self.spaceAfter
-        tail.measure_only = self.measure_only
         return [head, tail]
 
-    def draw(self) -> None:
-        if self.measure_only:
-            return
-        canv = self.canv
+    def items(self) -> list[Item]:
+        out: list[Item] = []
         if self.bookmark is not None:
-            canv.bookmarkPage(self.bookmark.key)
-            canv.addOutlineEntry(self.bookmark.title, self.bookmark.key, self.bookmark.level, closed=False)
+            out.append(Anchor(self.bookmark.key, self.bookmark.title, self.bookmark.level))
         total = self.slots * self.grid.pitch
         used = len(self.lines) * self.line_pitch * self.grid.pitch
         top = self.height - (total - used) / 2  # centre a fractional-pitch block in its slots
         for index, text, x, face in self.decorations:  # before the text, so it extracts first
             slot_top = top - index * self.line_pitch * self.grid.pitch
-            draw_tracked(canv, text, x, baseline_in_slot(slot_top, face.size, self.grid.size), face, 0)
+            tracked(out, text, x, baseline_in_slot(slot_top, face.size, self.grid.size), face, 0)
         for i, line in enumerate(self.lines):
             size = max(self.faces[g.style].size for g in line.glyphs) if line.glyphs else self.grid.size
             slot_top = top - i * self.line_pitch * self.grid.pitch
             baseline = baseline_in_slot(slot_top, size, self.grid.size)
             x0 = (self.width - line.width) / 2 if self.centred else 0.0
-            draw_line(canv, line, x0, baseline, self.faces)
+            line_runs(out, line, x0, baseline, self.faces)
+        return out
 
 
 class GridRule(Block):
@@ -188,8 +201,8 @@ class GridRule(Block):
         self.width, self.height = self.grid.width, self.grid.pitch
         return self.width, self.height
 
-    def draw(self) -> None:
-        draw_rule(self.canv, 0, self.width, self.height - self.grid.size / 2, self.colour, self.weight)
+    def items(self) -> list[Item]:
+        return [rule(0, self.width, self.height - self.grid.size / 2, self.colour, self.weight)]
 
 
 class KeepWithNext(Block):
@@ -245,11 +258,13 @@ class KeepWithNext(Block):
         pieces = first.split(availWidth, availHeight)
         return [*pieces, *parts[1:]] if pieces else []
 
-    def draw(self) -> None:
+    def items(self) -> list[Item]:
+        out: list[Item] = []
         y = self.height
         for i, f in enumerate(self._parts()):
             if i:
                 y -= f.getSpaceBefore()
             y -= f.height
-            f.drawOn(self.canv, 0, y)
+            out.append(Frame(0, y, tuple(f.items())))
             y -= f.getSpaceAfter()
+        return out

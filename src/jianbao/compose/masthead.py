@@ -7,7 +7,9 @@ import math
 from dataclasses import replace
 
 from jianbao.compose.blocks import Block
-from jianbao.compose.textset import Fonts, advance, draw_rule, draw_tracked, resolve, spread, tracked_width
+from jianbao.compose.frames import Item
+from jianbao.compose.printed import masthead_number
+from jianbao.compose.textset import Fonts, advance, resolve, rule, spread, tracked, tracked_width
 from jianbao.design.layout import Layout
 from jianbao.model import Issue
 
@@ -35,7 +37,7 @@ class Masthead(Block):
         last = m.units.baseline + (len(self.issue.units) - 1) * gap
         return last + m.units.size * 0.12 + m.rule.below_last_line
 
-    def _centred(self, text: str, style_name: str, baseline: float, fit: bool = False) -> None:
+    def _centred(self, out: list[Item], text: str, style_name: str, baseline: float, fit: bool = False) -> None:
         m = self.layout.masthead
         style = getattr(m, style_name)
         face = resolve(style, self.fonts)
@@ -46,16 +48,16 @@ class Masthead(Block):
             face = replace(face, size=face.size * scale)
             width = tracked_width(text, face, tracking)
         # centre the ink, not the trailing tracking
-        draw_tracked(self.canv, text, (self.width - width) / 2, self.height - baseline, face, tracking)
+        tracked(out, text, (self.width - width) / 2, self.height - baseline, face, tracking)
 
-    def draw(self) -> None:
+    def items(self) -> list[Item]:
         m = self.layout.masthead
         issue = self.issue
-        self._centred(issue.series_title, "title", m.title.baseline, fit=True)
+        out: list[Item] = []
+        self._centred(out, issue.series_title, "title", m.title.baseline, fit=True)
         if issue.edition:
-            self._centred(issue.edition, "edition", m.edition.baseline, fit=True)
-        number = issue.number_label + (issue.cumulative_label or "")
-        self._centred(number, "number", m.number.baseline)
+            self._centred(out, issue.edition, "edition", m.edition.baseline, fit=True)
+        self._centred(out, masthead_number(issue), "number", m.number.baseline)
 
         # Editing units stacked at the left, spread to the longest; the office wording to their right,
         # centred on the stack; the date at the right on the last unit line.
@@ -78,17 +80,16 @@ class Masthead(Block):
         gap = m.units.line_gap or units_face.size * 1.5
         for i, unit in enumerate(issue.units):
             y = self.height - (first + i * gap)
-            spread(self.canv, unit, 0, y, units_face, unit_w) if len(issue.units) > 1 else spread(
-                self.canv, unit, 0, y, units_face, widths[i]
-            )
+            spread(out, unit, 0, y, units_face, unit_w if len(issue.units) > 1 else widths[i])
         last = first + (len(issue.units) - 1) * gap
         if issue.office:
             x = unit_w + self.layout.page.cell * 0.5
             y = self.height - (first + last) / 2
-            draw_tracked(self.canv, issue.office, x, y, office_face, 0)
+            tracked(out, issue.office, x, y, office_face, 0)
         date = issue.date_label
         date_w = tracked_width(date, date_face, 0)
-        draw_tracked(self.canv, date, self.width - date_w, self.height - last, date_face, 0)
+        tracked(out, date, self.width - date_w, self.height - last, date_face, 0)
 
         rule_y = self.height - self._rule_from_top()
-        draw_rule(self.canv, 0, self.width, rule_y, m.rule.colour, m.rule.weight)
+        out.append(rule(0, self.width, rule_y, m.rule.colour, m.rule.weight))
+        return out

@@ -1,22 +1,22 @@
 """The page loop: blocks flow down the type area of one page after another.
 
 Each block is offered the space left on the page (less its space before, which is dropped at a
-page top and overlaps the previous block's space after). It is drawn when it fits; otherwise it is
-asked to split, and the first piece is drawn; otherwise it moves whole to a fresh page. A block
+page top and overlaps the previous block's space after). It is placed when it fits; otherwise it is
+asked to split, and the first piece is placed; otherwise it moves whole to a fresh page. A block
 that does not fit even on a fresh page is marked ``postponed`` and offered again: it must then
 split (see ``blocks.must_break``). This is what ReportLab's platypus does with one frame per page,
-without the rest of platypus (its import alone costs more than a third of a build).
+without the rest of platypus (its import alone costs more than a third of a build). Nothing is
+drawn: the loop records where each block goes (:class:`Placement`), and :meth:`PageLoop.page_items`
+turns the placements of a chosen layout into pages as data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from jianbao.compose.blocks import Block
-
-if TYPE_CHECKING:
-    from reportlab.pdfgen.canvas import Canvas
+from jianbao.compose.frames import Frame, Item
 
 _FUZZ = 1e-6
 
@@ -30,21 +30,22 @@ class Area(NamedTuple):
     height: float
 
 
-class PageLoop:
-    """Lays blocks out on pages of ``area``, calling ``on_page(canvas, n)`` when page n begins and
-    ``placed(page, used, block)`` after each block is drawn (``used``: height used on the page)."""
+class Placement(NamedTuple):
+    """A block at (x, y), its bottom left on the page."""
 
-    def __init__(
-        self,
-        canv: Canvas,
-        area: Area,
-        on_page: Callable[[Canvas, int], None],
-        placed: Callable[[int, float, Block], None],
-    ) -> None:
-        self.canv = canv
+    block: Block
+    x: float
+    y: float
+
+
+class PageLoop:
+    """Lays blocks out on pages of ``area``, calling ``placed(page, used, block)`` after each block is
+    placed (``used``: height used on the page). ``pages`` holds each page's placements."""
+
+    def __init__(self, area: Area, placed: Callable[[int, float, Block], None]) -> None:
         self.area = area
-        self.on_page = on_page
         self.placed = placed
+        self.pages: list[list[Placement]] = []
         self.page = 0
         self._open = False
         self._y = 0.0  # where the next block's top goes
@@ -79,14 +80,12 @@ class PageLoop:
     def _begin_page(self) -> None:
         self.page += 1
         self._open = True
-        self.on_page(self.canv, self.page)
+        self.pages.append([])
         self._y = self.area.bottom + self.area.height
         self._at_top = True
         self._space_after = 0.0
 
     def _end_page(self) -> None:
-        self.canv.setPageRotation(0)
-        self.canv.showPage()
         self._open = False
 
     def _space_before(self, block: Block) -> float:
@@ -103,7 +102,7 @@ class PageLoop:
         if y < bottom - _FUZZ:
             return False
         after = block.getSpaceAfter()
-        block.drawOn(self.canv, self.area.left, y)
+        self.pages[-1].append(Placement(block, self.area.left, y))
         y -= after
         self._space_after = after
         if y != self._y:
@@ -117,3 +116,8 @@ class PageLoop:
         if avail <= 0:
             return []
         return block.split(self.area.width, avail)
+
+
+def placed_items(placements: Sequence[Placement]) -> list[Item]:
+    """A page's blocks as frames of items."""
+    return [Frame(p.x, p.y, tuple(p.block.items())) for p in placements]

@@ -6,29 +6,15 @@ program is a typo we report (with the full-width replacement), never one we chan
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
-from jianbao.compose.linebreak import is_cjk
+from jianbao.compose.printed import Printed
 from jianbao.errors import Location
 from jianbao.model import Issue
+from jianbao.script import is_cjk
 from jianbao.source.locate import find_in_source
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "[": "［", "]": "］", "?": "？", "!": "！"}
-
-
-def _texts(issue: Issue) -> Iterator[tuple[str, int]]:
-    """Every text the issue prints, with the source line where it starts (0 when unknown)."""
-    for article in issue.articles:
-        for text in (article.title, article.subtitle, article.contents_title, article.byline, article.dateline):
-            if text:
-                yield text, article.line
-        for block in article.body:
-            yield block.text, block.line
-    for d in issue.closing.distribution:
-        for group in d.groups:
-            yield group, 0
-    for item in (*issue.closing.contacts, *issue.closing.signoff):
-        yield item.value, 0
 
 
 def _in_chinese(text: str, i: int) -> bool:
@@ -39,10 +25,10 @@ def _in_chinese(text: str, i: int) -> bool:
     return (bool(left) and is_cjk(left)) or (bool(right) and is_cjk(right))
 
 
-def ascii_punctuation(issue: Issue, source_lines: list[str]) -> list[tuple[Location, str]]:
-    """(location, message) for each ASCII mark set inside Chinese text."""
+def ascii_punctuation(issue: Issue, printed: Iterable[Printed], source_lines: list[str]) -> list[tuple[Location, str]]:
+    """(location, message) for each ASCII mark set inside the Chinese text the user typed."""
     found: list[tuple[Location, str]] = []
-    for text, line in _texts(issue):
+    for text, line in ((p.text, p.line) for p in printed if p.typed):
         for i, ch in enumerate(text):
             if ch in FULL_WIDTH and _in_chinese(text, i):
                 lo = max(0, i - 3)

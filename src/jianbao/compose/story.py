@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from jianbao.compose.blocks import Block
 from jianbao.compose.closing import ClosingBlock
-from jianbao.compose.gridblocks import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext
+from jianbao.compose.gridblocks import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext, Ref
 from jianbao.compose.linebreak import BrokenParagraph, Line, Measure, Variant, is_cjk
 from jianbao.compose.masthead import Masthead
 from jianbao.compose.textset import Face, Fonts, balance_text, break_text, items, resolve, tracked_width
@@ -31,7 +31,7 @@ def _script_runs(text: str) -> list[tuple[bool, str]]:
 
 class StoryBuilder:
     def __init__(self, issue: Issue, layout: Layout, fonts: Fonts) -> None:
-        self.pins: dict[str, int] = {}  # block key → imposed variant (+1 / -1 line), from the page make-up
+        self.pins: dict[Ref, int] = {}  # block → imposed change (± lines, blank lines), from the page make-up
         # broken lines and variants per paragraph, kept across the page make-up's passes
         self._broken: dict[int, tuple[list[Line], Callable[[], dict[int, Variant]]]] = {}
         self._set: dict[tuple[object, ...], list[Line]] = {}  # headings, titles, contents entries
@@ -67,7 +67,7 @@ class StoryBuilder:
         )
 
     # -- blocks ---------------------------------------------------------------------------------
-    def paragraph(self, p: Paragraph) -> GridLines:
+    def paragraph(self, p: Paragraph, ref: Ref | None = None) -> GridLines:
         faces = [self.face(self.body)]
         if any(s.emphasis for s in p.spans):  # the lead role has a font only when some lead uses it
             faces.append(self.face(self.layout.style("lead")))
@@ -86,28 +86,28 @@ class StoryBuilder:
             broken = BrokenParagraph(chars, measure)
             memo = (broken.lines, broken.variants)
             self._broken[id(p)] = memo
-        return GridLines(memo[0], faces, self.grid, variants=memo[1])
+        return GridLines(memo[0], faces, self.grid, variants=memo[1], ref=ref,
+                         pin=self.pins.get(ref, 0) if ref is not None else 0)
 
-    def heading(self, h: Heading, article_key: str, index: int) -> GridLines:
+    def heading(self, h: Heading, article: int, index: int, block: int) -> GridLines:
         style = self.layout.style(HEADING_STYLES[h.level])
         face = self.face(style)
         lines = self._lines(("h", h.text, style), break_text, [(h.text, 0)], [face], self.measure(style))
-        key = f"{article_key}.h{index}"
-        bookmark = Bookmark(key, h.text, 1) if h.level == 1 else None
-        # the page make-up may give a level-1 heading a blank line above it (key "aN.hM")
-        extra = self.pins.get(key, 0) if h.level == 1 else 0
-        flow = GridLines(lines, [face], self.grid, bookmark=bookmark, splittable=False, space_before=extra)
-        flow.key = key if h.level == 1 else None
-        flow.pin = extra
-        return flow
+        bookmark = Bookmark(f"a{article}.h{index}", h.text, 1) if h.level == 1 else None
+        # the page make-up may give a level-1 heading a blank line above it
+        ref = Ref(article, block, "heading") if h.level == 1 else None
+        extra = self.pins.get(ref, 0) if ref is not None else 0
+        return GridLines(lines, [face], self.grid, bookmark=bookmark, splittable=False, space_before=extra,
+                         ref=ref, pin=extra)
 
     def centred(self, text: str, style: TextStyle, *, bookmark: Bookmark | None = None,
-                space_before: int = 0) -> GridLines:
+                space_before: int = 0, ref: Ref | None = None, pin: int = 0) -> GridLines:
         face = self.face(style)
         lines = self._lines(("c", text, style), balance_text, text, face, self.layout.page.block_width)
         return GridLines(
             lines, [face], self.grid, centred=True, line_pitch=style.line_pitch if len(lines) > 1 else 1.0,
             space_before=space_before, space_after=style.space_after, bookmark=bookmark, splittable=False,
+            ref=ref, pin=pin,
         )
 
     # -- sections -------------------------------------------------------------------------------
@@ -138,14 +138,12 @@ class StoryBuilder:
         return flowables
 
     def article(self, article: Article, number: int, first: bool) -> list[Block]:
-        key = f"a{number}"
         title_style = self.layout.style("title")
-        # the page make-up may give a title one more blank line above it (key "aN.title")
-        extra = self.pins.get(f"{key}.title", 0)
-        title = self.centred(article.title, title_style, bookmark=Bookmark(key, article.title, 0),
-                             space_before=(0 if first else title_style.space_before) + extra)
-        title.key = f"{key}.title"
-        title.pin = extra
+        # the page make-up may give a title one more blank line above it
+        ref = Ref(number, 0, "title")
+        extra = self.pins.get(ref, 0)
+        title = self.centred(article.title, title_style, bookmark=Bookmark(f"a{number}", article.title, 0),
+                             space_before=(0 if first else title_style.space_before) + extra, ref=ref, pin=extra)
         heads: list[Block] = [title]
         for text, name in ((article.subtitle, "subtitle"), (article.byline, "byline"),
                            (article.dateline, "dateline")):
@@ -154,16 +152,12 @@ class StoryBuilder:
         out: list[Block] = []
         pending: list[Block] = heads
         h_index = 0
-        p_index = 0
-        for block in article.body:
+        for place, block in enumerate(article.body, start=1):
             if isinstance(block, Heading):
                 h_index += 1
-                pending.append(self.heading(block, key, h_index))
+                pending.append(self.heading(block, number, h_index, place))
                 continue
-            flow = self.paragraph(block)
-            flow.key = f"{key}.p{p_index}"
-            flow.pin = self.pins.get(flow.key, 0)
-            p_index += 1
+            flow = self.paragraph(block, Ref(number, place, "paragraph"))
             if pending:
                 out.append(KeepWithNext(pending, flow))
                 pending = []
@@ -173,9 +167,9 @@ class StoryBuilder:
             out.append(KeepWithNext(pending, None))
         return out
 
-    def story(self, pins: dict[str, int] | None = None, measure_only: bool = False) -> list[Block]:
-        """Fresh flowables (Platypus consumes them) for one layout pass; ``pins`` impose variants;
-        ``measure_only`` lays the pages out without drawing the text (a page make-up trial)."""
+    def story(self, pins: dict[Ref, int] | None = None) -> list[Block]:
+        """Fresh blocks (the page loop consumes them) for one layout pass; ``pins`` impose the page
+        make-up's changes."""
         self.pins = pins or {}
         story: list[Block] = [Masthead(self.issue, self.layout, self.fonts)]
         story += self.contents()
@@ -187,11 +181,6 @@ class StoryBuilder:
                 self._closing = ClosingBlock(c, self.layout, self.fonts)
             story.append(copy.copy(self._closing))
         self._link_next_min(story)
-        if measure_only:
-            for f in story:
-                for part in (*f.heads, f.body) if isinstance(f, KeepWithNext) else (f,):
-                    if isinstance(part, GridLines):
-                        part.measure_only = True
         return story
 
     def _link_next_min(self, story: list[Block]) -> None:
@@ -199,7 +188,7 @@ class StoryBuilder:
         for here, after in zip(story, [*story[1:], None], strict=True):
             body = here.body if isinstance(here, KeepWithNext) else here
             if isinstance(body, GridLines):
-                body.next_min = self._min_start(after)
+                body.follow(self._min_start(after))
 
     def _min_start(self, f: Block | None) -> int:
         pitch = self.grid.pitch

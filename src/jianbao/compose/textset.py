@@ -1,4 +1,4 @@
-"""Setting text on the grid: model text → breaker items, and broken lines → canvas operators."""
+"""Setting text on the grid: model text → breaker items, and broken lines → text runs (pages as data)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
+from jianbao.compose.frames import Item as PageItem
+from jianbao.compose.frames import Rule, TextRun
 from jianbao.compose.linebreak import Item, Line, Measure, Placed, balance_lines, break_paragraph
 from jianbao.design.layout import CMYK, TextStyle
 
@@ -68,22 +69,15 @@ def resolve(style: TextStyle, fonts: Fonts) -> Face:
     )
 
 
-def draw_rule(canv: Canvas, x0: float, x1: float, y: float, colour: CMYK, weight: float) -> None:
+def rule(x0: float, x1: float, y: float, colour: CMYK, weight: float) -> Rule:
     """A horizontal rule from x0 to x1, centred on y (masthead, contents and closing rules)."""
-    canv.setStrokeColorCMYK(*colour)
-    canv.setLineWidth(weight)
-    canv.line(x0, y, x1, y)
+    return Rule(x0, x1, y, colour, weight)
 
 
-def _set_face(canv: Canvas, face: Face) -> int:
-    """Select the face on the canvas; returns the text render mode to draw with."""
-    canv.setFont(face.font, face.size)
-    canv.setFillColorCMYK(*face.colour)
-    if face.stroke:
-        canv.setStrokeColorCMYK(*face.colour)
-        canv.setLineWidth(face.stroke)
-        return 2
-    return 0
+def _run(face: Face, x: float, y: float, text: str, char_space: float = 0.0) -> TextRun:
+    """Characters of ``face`` on one baseline (no fallback characters among them)."""
+    return TextRun(x, y, text, face.font, face.size, face.colour,
+                   tuple(advance(ch, face.font, face.size) for ch in text), face.stroke, char_space)
 
 
 @lru_cache(maxsize=65536)
@@ -118,8 +112,8 @@ def baseline_in_slot(slot_top: float, size: float, grid_size: float) -> float:
     return slot_top - grid_size / 2 - EM_CENTRE * size
 
 
-def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Sequence[Face]) -> None:
-    """Paint one broken line: consecutive glyphs of one face whose spacing differs from their natural
+def line_runs(out: list[PageItem], line: Line, x0: float, baseline: float, faces: Sequence[Face]) -> None:
+    """Set one broken line: consecutive glyphs of one face whose spacing differs from their natural
     advance by the same amount become one text run with that character spacing (Tc). A character
     drawn from another font is a run of its own."""
     glyphs = line.glyphs
@@ -130,12 +124,15 @@ def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Seque
         face = faces[g.style]
         subs = face.substitutes
         if subs and g.char in subs:
-            _draw_substitute(canv, g.char, x0 + g.x + g.dx, baseline, face, subs[g.char])
+            out.append(_substitute(g.char, x0 + g.x + g.dx, baseline, face, subs[g.char]))
             i += 1
             continue
-        if g.char in _DASHES and _draw_dash(canv, g, x0 + g.x + g.dx, baseline, face):
-            i += 1
-            continue
+        if g.char in _DASHES:
+            dash = _dash(g, x0 + g.x + g.dx, baseline, face)
+            if dash is not None:
+                out.append(dash)
+                i += 1
+                continue
         j = i + 1
         spacing = 0.0
         shift = _cell_shift(g, face)
@@ -153,8 +150,7 @@ def draw_line(canv: Canvas, line: Line, x0: float, baseline: float, faces: Seque
                     break
                 j += 1
         text = "".join(glyphs[k].char for k in range(i, j))
-        mode = _set_face(canv, face)
-        canv.drawString(x0 + g.x + g.dx + shift, baseline, text, mode=mode, charSpace=spacing if j - i > 1 else 0)
+        out.append(_run(face, x0 + g.x + g.dx + shift, baseline, text, spacing if j - i > 1 else 0.0))
         i = j
 
 
@@ -163,22 +159,14 @@ _CENTRED_MARKS = frozenset("…·⋯")
 _DASHES = frozenset("—―⸺⸻")  # drawn across their whole cells, so that —— is one unbroken line
 
 
-def _draw_dash(canv: Canvas, g: Placed, x: float, baseline: float, face: Face) -> bool:
+def _dash(g: Placed, x: float, baseline: float, face: Face) -> TextRun | None:
     """A dash whose glyph is narrower than its cells (Noto CJK's — is 0.89 em: —— would show a gap
     in the middle and end short of the measure) is stretched horizontally (Tz) to fill them.
-    False when the glyph already fills its box: it is drawn with its run."""
+    None when the glyph already fills its box: it is set with its run."""
     natural = advance(g.char, face.font, face.size)
     if natural <= 0 or natural >= g.advance - 0.01:
-        return False
-    mode = _set_face(canv, face)
-    t = canv.beginText(x, baseline)
-    t.setTextRenderMode(mode)
-    t.setHorizScale(100 * g.advance / natural)
-    t.textOut(g.char)
-    t.setHorizScale(100)
-    t.setTextRenderMode(0)
-    canv.drawText(t)
-    return True
+        return None
+    return _run(face, x, baseline, g.char)._replace(horiz_scale=100 * g.advance / natural)
 
 
 def _cell_shift(g: Placed, face: Face) -> float:
@@ -194,37 +182,37 @@ def _cell_shift(g: Placed, face: Face) -> float:
     return room if g.char in _OPENING_QUOTES else room / 2
 
 
-def _draw_substitute(canv: Canvas, char: str, x: float, baseline: float, face: Face, sub: Substitute) -> None:
+def _substitute(char: str, x: float, baseline: float, face: Face, sub: Substitute) -> TextRun:
     """One character from another font, scaled and moved into the cell its own font would fill."""
-    mode = _set_face(canv, face)
-    canv.setFont(sub.font, face.size * sub.scale)
-    canv.drawString(x + sub.dx * face.size, baseline + sub.dy * face.size, char, mode=mode)
+    size = face.size * sub.scale
+    return TextRun(x + sub.dx * face.size, baseline + sub.dy * face.size, char, face.font, face.size,
+                   face.colour, (advance(char, sub.font, size),), face.stroke,
+                   glyph_font=sub.font, glyph_size=size)
 
 
-def _draw_spaced(canv: Canvas, text: str, x: float, baseline: float, face: Face, spacing: float) -> None:
+def _spaced(out: list[PageItem], text: str, x: float, baseline: float, face: Face, spacing: float) -> None:
     """``text`` with ``spacing`` pt after each character, characters from other fonts included."""
     subs = face.substitutes
     if not subs or not any(ch in subs for ch in text):
-        mode = _set_face(canv, face)
-        canv.drawString(x, baseline, text, mode=mode, charSpace=spacing)
+        out.append(_run(face, x, baseline, text, spacing))
         return
     start = 0
     for k, ch in enumerate(text):
         if ch not in subs:
             continue
         if k > start:
-            _draw_spaced(canv, text[start:k], x, baseline, face, spacing)
+            _spaced(out, text[start:k], x, baseline, face, spacing)
             x += tracked_width(text[start:k], face, 0) + spacing * (k - start)
-        _draw_substitute(canv, ch, x, baseline, face, subs[ch])
+        out.append(_substitute(ch, x, baseline, face, subs[ch]))
         x += face.advance(ch) + spacing
         start = k + 1
     if start < len(text):
-        _draw_spaced(canv, text[start:], x, baseline, face, spacing)
+        _spaced(out, text[start:], x, baseline, face, spacing)
 
 
-def draw_tracked(canv: Canvas, text: str, x: float, baseline: float, face: Face, tracking: float) -> None:
+def tracked(out: list[PageItem], text: str, x: float, baseline: float, face: Face, tracking: float) -> None:
     """A short label with letter spacing (tracking in units of the size)."""
-    _draw_spaced(canv, text, x, baseline, face, tracking * face.size)
+    _spaced(out, text, x, baseline, face, tracking * face.size)
 
 
 def tracked_width(text: str, face: Face, tracking: float) -> float:
@@ -234,8 +222,8 @@ def tracked_width(text: str, face: Face, tracking: float) -> float:
     return natural + tracking * face.size * (len(text) - 1)
 
 
-def spread(canv: Canvas, text: str, x: float, baseline: float, face: Face, width: float) -> None:
+def spread(out: list[PageItem], text: str, x: float, baseline: float, face: Face, width: float) -> None:
     """分散对齐: spread the characters of ``text`` evenly over ``width``."""
     natural = sum(face.advance(ch) for ch in text)
     cs = (width - natural) / (len(text) - 1) if len(text) > 1 else 0.0
-    _draw_spaced(canv, text, x, baseline, face, cs)
+    _spaced(out, text, x, baseline, face, cs)
