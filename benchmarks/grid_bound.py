@@ -475,10 +475,12 @@ def issue_paragraphs(source: Path) -> list[tuple[list[Item], Measure]]:
     arguments."""
     from jianbao.compose import story as story_module
     from jianbao.model import Paragraph
-    from jianbao.pipeline import Project, _register_fonts, prepare
+    from jianbao.pipeline import Project, prepare, register_fonts
 
     prepared = prepare(source, Project(ROOT))
-    builder = story_module.StoryBuilder(prepared.issue, prepared.layout, _register_fonts(prepared))
+    assert prepared.assignment is not None
+    fonts = register_fonts(prepared.fonts, prepared.assignment)
+    builder = story_module.StoryBuilder(prepared.issue, prepared.layout, fonts)
     seen: list[tuple[list[Item], Measure]] = []
     name = "BrokenParagraph" if hasattr(story_module, "BrokenParagraph") else "break_paragraph"
     real = getattr(story_module, name)

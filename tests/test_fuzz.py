@@ -259,7 +259,7 @@ ISSUES = st.builds(
 def composer() -> object:
     """The default layout and fonts registered once for every character the issues may use."""
     from jianbao.compose import Fonts
-    from jianbao.compose.printed import chars_by_role
+    from jianbao.compose.printed import chars_by_role, issue_texts
     from jianbao.design.load import layout_path, load_layout
     from jianbao.pipeline import Project
 
@@ -275,7 +275,7 @@ def composer() -> object:
                           subtitle=text, contents_title=text, byline=text, dateline=text),),
         closing=Closing((Distribution(text, (text,)),), 1, (LabelledValue(text, text),), (LabelledValue(text, text),)),
     )
-    chars = chars_by_role(everything, layout)
+    chars = chars_by_role(issue_texts(everything, layout))
     for role in chars:
         assert not library.missing(role, chars[role]), f"a font of role {role} lacks reference characters"
     return layout, Fonts(library.register(chars)), chars
@@ -306,19 +306,21 @@ def _squeeze(text: str) -> str:
 @given(ISSUES)
 def test_any_valid_issue_composes_with_all_its_text(composer: tuple, tmp_path_factory: pytest.TempPathFactory,
                                                      issue: Issue) -> None:
-    from jianbao.compose import compose_pdf
-    from jianbao.compose.printed import chars_by_role
+    from jianbao.compose import compose
+    from jianbao.compose.printed import chars_by_role, issue_texts
+    from jianbao.render.pdf import render_pdf
 
     layout, fonts, registered = composer
-    for role, chars in chars_by_role(issue, layout).items():
+    for role, chars in chars_by_role(issue_texts(issue, layout)).items():
         assert chars <= registered[role]
     path = tmp_path_factory.mktemp("pdf") / "2018-06.pdf"
     try:
-        result = compose_pdf(issue, layout, fonts, path)
+        document = compose(issue, layout, fonts)
     except UserError:
         return  # a clear user error is an acceptable outcome
+    render_pdf(document, path)
     reader = PdfReader(path)
-    assert len(reader.pages) == result.pages >= 1
+    assert len(reader.pages) == len(document.pages) >= 1
     pages = []
     for page in reader.pages:
         lines = page.extract_text().splitlines()
@@ -329,6 +331,6 @@ def test_any_valid_issue_composes_with_all_its_text(composer: tuple, tmp_path_fa
     assert not _contact_chars(issue) - Counter(printed)
     # nothing overflows the text block sideways (a hanging mark may stand one cell outside)
     left, right = layout.page.margin_left, layout.page.margin_left + layout.page.block_width
-    for index in range(result.pages):
+    for index in range(len(document.pages)):
         for glyph in glyphs(path, index):
             assert left - 1 <= glyph.x <= right + layout.page.cell, (index, glyph)

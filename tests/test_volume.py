@@ -59,7 +59,7 @@ def test_the_volume_holds_the_years_issues_each_starting_on_a_right_hand_page(vo
     front = starts[0]
     assert front % 2 == 0 and front >= 4  # cover, its blank back, contents
     assert len(reader.pages) == front + sum(c + c % 2 for c in counts)
-    assert reader.page_labels[front] == "1" and reader.page_labels[0] == "i"
+    assert reader.page_labels[front] == "6-1" and reader.page_labels[0] == "i"
     assert "2019" not in "".join(page_texts(volume)[:front])
 
 
@@ -76,21 +76,46 @@ def test_bookmarks_lead_to_every_issue_and_article(volume: Path) -> None:
 
 
 def test_the_contents_list_every_issue_and_article_with_its_page(volume: Path) -> None:
+    """One numbering rule: the contents cite an article's page in its issue, under that issue; that
+    number is the one printed at the page's foot (— N —, the issue's own); the PDF's page label is
+    “issue-page”, so a viewer's “go to page 6-3” lands on it. No page carries a second number."""
     reader = PdfReader(volume)
     texts = page_texts(volume)
     marks = outline(reader)
     front = marks[2][1]
     contents = squash("".join(texts[2:front]))
     assert contents.startswith("目录")
-    for _title, _start, articles in marks[2:]:
+    assert "2018年第6期（专刊）2018年4月13日" in contents
+    position = 0
+    for title, _start, articles in marks[2:]:
+        number = int(re.search(r"第(\d+)期", title).group(1))
         for article, page in articles:
-            number = reader.page_labels[page]
-            assert squash(article) + number in contents, (article, number)
-    assert "2018年第6期（专刊）2018年4月13日1" in contents
-    # the same numbers are printed on the pages: 合订本第N页 at the top of each issue page
-    for index in range(front, len(texts)):
-        if texts[index].strip():
-            assert f"合订本第{reader.page_labels[index]}页" in squash(texts[index])
+            label = reader.page_labels[page]
+            issue, within = label.split("-")
+            assert int(issue) == number
+            found = contents.find(squash(article) + within, position)
+            assert found >= 0, (article, within)  # in the order of the issues
+            position = found
+            assert re.search(rf"—\s*{within}\s*—", texts[page]), (label, texts[page][-40:])
+    assert not any("合订本第" in text for text in texts)
+
+
+def test_articles_with_the_same_title_keep_their_own_pages(project_copy: Path) -> None:
+    """Pages come from each issue's layout (recorded when it was built), article by article: two
+    articles with one title are two bookmarks to two pages."""
+    import yaml
+
+    source = project_copy / "content" / "2018-06.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["articles"][1]["title"] = data["articles"][0]["title"]
+    data["articles"][1].pop("contents", None)
+    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = make_issue("--volume", "2018", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(project_copy / "out" / "2018-volume.pdf")
+    articles = outline(reader)[2][2]
+    assert articles[0][0] == articles[1][0]
+    assert articles[0][1] < articles[1][1]
 
 
 def test_no_volume_when_an_issue_of_the_year_fails(project_copy: Path) -> None:

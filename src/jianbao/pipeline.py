@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from jianbao.compose.printed import chars_by_role
+from jianbao.compose.printed import chars_by_role, issue_texts
 from jianbao.compose.punctuation import ascii_punctuation
 from jianbao.design.layout import Layout
 from jianbao.design.load import layout_path, load_layout
@@ -87,6 +87,7 @@ class BuildResult:
     seconds: float
     issue: Issue | None = None  # the validated issue the PDF was made from (batch runs record it)
     warnings: list[BuildWarning] = field(default_factory=list)  # e.g. characters set in a fallback font
+    article_pages: tuple[int, ...] = ()  # each article's first page (from 0), from the layout
 
 
 def prepare(source: Path, project: Project) -> Prepared:
@@ -94,10 +95,11 @@ def prepare(source: Path, project: Project) -> Prepared:
     issue = load_issue(source, display_path(source))
     layout = load_layout(layout_path(project.layouts, issue.layout))
     library = project.font_library()
-    chars = chars_by_role(issue, layout)
+    printed = issue_texts(issue, layout)
+    chars = chars_by_role(printed)
     lines = source.read_text(encoding="utf-8-sig").splitlines()  # to locate characters in messages
     assignment, warnings = assign_fonts(lines, issue, library, chars)
-    warnings += [BuildWarning(where, message) for where, message in ascii_punctuation(issue, lines)]
+    warnings += [BuildWarning(where, message) for where, message in ascii_punctuation(issue, printed, lines)]
     warnings.sort(key=lambda w: (w.location.line, w.location.column))
     return Prepared(issue, layout, library, chars, assignment, warnings)
 
@@ -150,11 +152,13 @@ def prepare_fonts(project: Project, progress: Callable[[str], None]) -> list[Pre
 
 
 def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
-    from jianbao.compose import compose_pdf  # ReportLab's canvas only when a PDF is made
+    from jianbao.compose import compose
+    from jianbao.render.pdf import render_pdf  # ReportLab's canvas only when a PDF is made
 
     started = time.perf_counter()
     prepared = prepare(source, project)
-    fonts = _register_fonts(prepared)
+    assert prepared.assignment is not None
+    fonts = register_fonts(prepared.fonts, prepared.assignment)
     target = out_dir / f"{prepared.issue.id}.pdf"
     _ensure_dir(out_dir)
     try:
@@ -164,7 +168,8 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
+        document = compose(prepared.issue, prepared.layout, fonts)
+        render_pdf(document, tmp)
         os.chmod(tmp, 0o644)
         _sync(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
         os.replace(tmp, target)
@@ -174,19 +179,19 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
         with contextlib.suppress(OSError):  # never hide the error that brought us here
             tmp.unlink(missing_ok=True)
     return BuildResult(
-        target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue,
-        prepared.warnings,
+        target, len(document.pages), target.stat().st_size, time.perf_counter() - started, prepared.issue,
+        prepared.warnings, tuple(page for page, anchor in document.outline() if anchor.level == 0),
     )
 
 
-def _register_fonts(prepared: Prepared) -> Fonts:
-    """Register the fonts with ReportLab; what the composer needs to know of them."""
+def register_fonts(library: FontLibrary, assignment: Assignment) -> Fonts:
+    """Register the fonts with ReportLab; what the composer needs to know of them. The one font
+    registration of every build: issues and the yearly volume's front matter."""
     from jianbao.compose import Fonts, Substitute
 
-    assert prepared.assignment is not None
-    registration = prepared.fonts.embed(prepared.assignment)
+    registration = library.embed(assignment)
     names = registration.names
-    bold = frozenset(role for role in names if _is_bold(prepared.fonts.face(role).style))
+    bold = frozenset(role for role in names if _is_bold(library.face(role).style))
     substitutes = {
         role: {ch: Substitute(p.font, p.advance, p.scale, p.dx, p.dy) for ch, p in placed.items()}
         for role, placed in registration.placements.items()

@@ -51,10 +51,12 @@ class IssueMeta:
     units: tuple[str, ...]
     layout: str
     articles: tuple[str, ...]
+    article_pages: tuple[int, ...] = ()  # each article's first page (from 0), as laid out
 
     @classmethod
     def from_json(cls, data: dict) -> IssueMeta:
-        return cls(**{**data, "units": tuple(data["units"]), "articles": tuple(data["articles"])})
+        return cls(**{**data, "units": tuple(data["units"]), "articles": tuple(data["articles"]),
+                      "article_pages": tuple(int(p) for p in data.get("article_pages", ()))})
 
 
 @dataclass(frozen=True)

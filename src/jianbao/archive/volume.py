@@ -4,14 +4,15 @@
 :func:`make_volume`, which reads only what the batch run produced: the PDFs in out/ and their
 particulars in out/manifest.json. The volume is
 
-* the front matter (:mod:`.volume_pages`): cover, blank back, contents listing every issue and every
-  article with its page in the volume;
+* the front matter (:mod:`jianbao.compose.volume`, laid out by the composer like an issue): cover,
+  blank back, contents listing every issue and under it every article with its page in the issue;
 * every issue in order of its number, each starting on a right-hand page (a blank page follows an
   issue with an odd number of pages), so each issue's own page numbers stay on the outer side;
-* on every issue page, the volume's running number (合订本第N页) in the top outer corner: the numbers
-  the contents refer to, also in print;
-* bookmarks: cover, contents, and each issue with its articles; page labels that match the printed
-  numbers (i, ii … for the front matter, then 1, 2 …).
+* one number per page, the issue's own at its foot; page labels that say the same (``6-3`` for
+  第6期 page 3; i, ii … for the front matter), so the contents, the print and a viewer's “go to page”
+  agree;
+* bookmarks: cover, contents, and each issue with its articles, each article's page taken from the
+  issue's layout as recorded in the manifest when the issue was built (never from titles).
 
 Written to ``out/<year>-volume.pdf`` through a temporary file, renamed at the end.
 """
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jianbao.archive.manifest import Entry, Manifest
-from jianbao.archive.volume_pages import ContentsLine, FrontMatter
+from jianbao.compose.volume import ContentsLine, FrontMatter
 from jianbao.errors import OutputError, UsageError, display_path
 
 
@@ -43,7 +44,6 @@ class _Issue:
     entry: Entry
     pages: int
     articles: tuple[tuple[str, int], ...]  # (title, page within the issue counting from 0)
-    start: int  # first page in the volume's numbering (odd)
 
 
 def volume_name(year: str) -> str:
@@ -61,52 +61,30 @@ def make_volume(year: str, ids: list[str], *, root: Path, out_dir: Path) -> Volu
         if entry is None:
             raise UsageError(f"第 {issue_id} 期的 PDF 不在 {display_path(out_dir)} 中或已被改动；"
                              f"请先运行 make-issue {year}")
+        if len(entry.meta.article_pages) != len(entry.meta.articles):
+            raise UsageError(f"第 {issue_id} 期的记录中没有各篇文章的页码（由旧版本生成）；"
+                             f"请运行 make-issue {year} --force 重新生成")
         entries.append(entry)
     if not entries:
         raise UsageError(f"{year} 年没有可以合订的期")
     entries.sort(key=lambda e: (e.meta.number, e.id))
     readers = {e.id: PdfReader(out_dir / e.pdf.name) for e in entries}
     issues: list[_Issue] = []
-    start = 1
     for e in entries:
-        reader = readers[e.id]
-        count = len(reader.pages)
-        issues.append(_Issue(e, count, _article_pages(reader, e), start))
-        start += count + count % 2
+        articles = tuple(zip(e.meta.articles, e.meta.article_pages, strict=True))
+        issues.append(_Issue(e, len(readers[e.id].pages), articles))
     front = _front_matter(year, issues)
     target = out_dir / volume_name(year)
     try:
         with tempfile.TemporaryDirectory(prefix=".volume-", dir=out_dir) as tmp:
-            front_pdf, folios_pdf = Path(tmp, "front.pdf"), Path(tmp, "folios.pdf")
-            folio_numbers = [i.start + k for i in issues for k in range(i.pages)]
-            _draw(front, root, entries[0].meta.layout, folio_numbers, front_pdf, folios_pdf)
+            front_pdf = Path(tmp, "front.pdf")
+            _draw(front, root, entries[0].meta.layout, front_pdf)
             bound = Path(tmp, "volume.pdf")
-            pages = _bind(year, front, issues, readers, front_pdf, folios_pdf, bound)
+            pages = _bind(year, front, issues, readers, front_pdf, bound)
             os.replace(bound, target)
     except OSError as exc:
         raise OutputError(f"{display_path(target)}：写入合订本失败（{exc.strerror or exc}），原有文件未改动") from exc
     return VolumeResult(target, len(issues), pages, target.stat().st_size, time.perf_counter() - started)
-
-
-def _article_pages(reader, entry: Entry) -> tuple[tuple[str, int], ...]:  # type: ignore[no-untyped-def]
-    """Each article's first page, from the issue PDF's top-level bookmarks (one per article, in order)."""
-    top = [item for item in reader.outline if not isinstance(item, list)]
-    pages = {}
-    for item in top:
-        try:
-            pages.setdefault(str(item.title), reader.get_destination_page_number(item))
-        except Exception:  # a bookmark without a page: fall back below
-            continue
-    found = []
-    for i, title in enumerate(entry.meta.articles):
-        page = pages.get(title)
-        if page is None and i < len(top):
-            try:
-                page = reader.get_destination_page_number(top[i])
-            except Exception:
-                page = None
-        found.append((title, page if page is not None else 0))
-    return tuple(found)
 
 
 def _front_matter(year: str, issues: list[_Issue]) -> FrontMatter:
@@ -115,64 +93,59 @@ def _front_matter(year: str, issues: list[_Issue]) -> FrontMatter:
     for item in issues:
         m = item.entry.meta
         label = m.number_label + (f"（{m.edition}）" if m.edition else "")
-        contents.append(ContentsLine(f"{label}　{m.date_label}", item.start, 0))
-        contents.extend(ContentsLine(title, item.start + page, 1) for title, page in item.articles)
+        contents.append(ContentsLine(f"{label}　{m.date_label}", None, 0))
+        contents.extend(ContentsLine(title, page + 1, 1) for title, page in item.articles)
     span = f"第{first.number}期至第{last.number}期　共{len(issues)}期"
     return FrontMatter(first.series, f"{year}年合订本", span, first.units, tuple(contents))
 
 
-def _draw(front: FrontMatter, root: Path, layout_name: str, folios: list[int], front_pdf: Path,
-          folios_pdf: Path) -> None:
-    from jianbao.archive.volume_pages import chars_by_role, draw_folios, draw_front_matter
-    from jianbao.compose import Fonts, Substitute
+def _draw(front: FrontMatter, root: Path, layout_name: str, front_pdf: Path) -> None:
+    """The front matter through the issue's own path: the printed list → one font registration →
+    the composer → the PDF renderer."""
+    from jianbao.compose.printed import chars_by_role
+    from jianbao.compose.volume import compose_front_matter, front_matter_texts
     from jianbao.design.load import layout_path, load_layout
     from jianbao.fonts import FontLibrary
+    from jianbao.pipeline import register_fonts
+    from jianbao.render.pdf import render_pdf
 
     layout = load_layout(layout_path(root / "layouts", layout_name))
     library = FontLibrary(root / "fonts" / "fonts.yaml", root / "fonts")
-    # as a build does (pipeline): each role's face, and other candidates for characters it lacks
-    registration = library.embed(library.assign(chars_by_role(front, layout)))
-    names = registration.names
-    bold = frozenset(role for role in names if "bold" in library.face(role).style.lower())
-    substitutes = {
-        role: {ch: Substitute(p.font, p.advance, p.scale, p.dx, p.dy) for ch, p in placed.items()}
-        for role, placed in registration.placements.items()
-    }
-    fonts = Fonts(names, bold, substitutes)
-    draw_front_matter(front, layout, fonts, front_pdf)
-    draw_folios(folios, layout, fonts, folios_pdf)
+    fonts = register_fonts(library, library.assign(chars_by_role(front_matter_texts(front, layout))))
+    render_pdf(compose_front_matter(front, layout, fonts), front_pdf, compress=True)
 
 
 def _bind(year: str, front: FrontMatter, issues: list[_Issue], readers: dict, front_pdf: Path,  # type: ignore[type-arg]
-          folios_pdf: Path, out: Path) -> int:
-    """Front matter, then each issue with its folios and a blank page after an odd count; bookmarks,
-    page labels and metadata. Returns the number of pages written to ``out``."""
+          out: Path) -> int:
+    """Front matter, then each issue and a blank page after an odd count; bookmarks, page labels
+    and metadata. Returns the number of pages written to ``out``."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
     front_reader = PdfReader(front_pdf)
-    folio_pages = iter(PdfReader(folios_pdf).pages)
     for page in front_reader.pages:
         writer.add_page(page)
     front_count = len(front_reader.pages)
     width, height = (float(x) for x in front_reader.pages[0].mediabox.upper_right)
-    index_of = {}  # volume page number → page index in the file
+    starts = []  # each issue's first page index in the file
     for item in issues:
-        for k, page in enumerate(readers[item.entry.id].pages):
-            index_of[item.start + k] = len(writer.pages)
-            writer.add_page(page).merge_page(next(folio_pages))
+        starts.append(len(writer.pages))
+        for page in readers[item.entry.id].pages:
+            writer.add_page(page)
         if item.pages % 2:
             writer.add_blank_page(width, height)
     writer.add_outline_item(title="封面", page_number=0)
     writer.add_outline_item(title="目录", page_number=2)
-    for item in issues:
+    for item, start in zip(issues, starts, strict=True):
         m = item.entry.meta
-        parent = writer.add_outline_item(title=m.title, page_number=index_of[item.start], is_open=False)
+        parent = writer.add_outline_item(title=m.title, page_number=start, is_open=False)
         for title, page in item.articles:
-            writer.add_outline_item(title=title, page_number=index_of[item.start + page], parent=parent)
+            writer.add_outline_item(title=title, page_number=start + page, parent=parent)
     writer.set_page_label(0, front_count - 1, style="/r")
-    writer.set_page_label(front_count, len(writer.pages) - 1, style="/D", start=1)
+    for item, start in zip(issues, starts, strict=True):
+        count = item.pages + item.pages % 2
+        writer.set_page_label(start, start + count - 1, style="/D", prefix=f"{item.entry.meta.number}-", start=1)
     writer.add_metadata({
         "/Title": f"{front.series} {front.title}",
         "/Author": "、".join(front.units),

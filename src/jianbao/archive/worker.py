@@ -23,6 +23,7 @@ from pathlib import Path
 
 from jianbao.archive.manifest import IssueMeta, PdfFile
 from jianbao.errors import UserError
+from jianbao.model import Issue
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ def build_job(job: Job) -> Outcome:
             sha = hashlib.file_digest(f, "sha256").hexdigest()
         assert result.issue is not None
         pdf = PdfFile(result.path.name, st.st_size, st.st_mtime_ns, sha, result.pages)
-        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue), seconds=time.perf_counter() - started,
-                       warnings=tuple(str(w) for w in result.warnings))
+        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue, result.article_pages),
+                       seconds=time.perf_counter() - started, warnings=tuple(str(w) for w in result.warnings))
     except UserError as exc:
         return Outcome(job.id, error=str(exc), seconds=time.perf_counter() - started)
     except Exception:
@@ -96,7 +97,7 @@ def build_job(job: Job) -> Outcome:
                        seconds=time.perf_counter() - started)
 
 
-def _meta(issue) -> IssueMeta:  # type: ignore[no-untyped-def]  (jianbao.model.Issue)
+def _meta(issue: Issue, article_pages: tuple[int, ...]) -> IssueMeta:
     return IssueMeta(
         title=issue.document_title,
         series=issue.series_title,
@@ -110,4 +111,5 @@ def _meta(issue) -> IssueMeta:  # type: ignore[no-untyped-def]  (jianbao.model.I
         units=tuple(issue.units),
         layout=issue.layout,
         articles=tuple(a.title for a in issue.articles),
+        article_pages=article_pages,
     )
