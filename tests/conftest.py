@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REFERENCE = SHARED / "reference" / "2018-06-print.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_font_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test, and every make-issue process it starts, uses a font cache of the test run's own:
+    the user's ~/.cache/jianbao is never read or written, and a damaged entry there cannot make a
+    test pass or fail. Tests that need an empty cache of their own still set JIANBAO_CACHE_DIR."""
+    cache = tmp_path_factory.mktemp("font-cache")
+    before = os.environ.get("JIANBAO_CACHE_DIR")
+    os.environ["JIANBAO_CACHE_DIR"] = str(cache)
+    yield cache
+    if before is None:
+        os.environ.pop("JIANBAO_CACHE_DIR", None)
+    else:
+        os.environ["JIANBAO_CACHE_DIR"] = before
 
 
 def make_issue(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -198,3 +198,13 @@ def test_bold_lead_is_synthesised_when_the_face_has_no_bold(project_copy: Path) 
     streams = b"".join(page.get_contents().get_data() for page in PdfReader(pdf).pages)
     assert b" 2 Tr" in streams or b"\n2 Tr" in streams  # fill + stroke
     assert "一是强化政治属性。" in body_text(pdf)  # drawn once, extracted once
+
+
+def test_the_suite_uses_a_private_font_cache(private_font_cache: Path, tmp_path: Path) -> None:
+    """conftest's promise: a build run by a test fills the test run's own cache, never ~/.cache."""
+    result = make_issue("2018-06", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert any(private_font_cache.rglob("*")), "the build did not use the private cache"
+    from jianbao.fonts.cache import default_cache_dir
+
+    assert default_cache_dir() == private_font_cache

@@ -27,4 +27,4 @@ def defer_pil_image() -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules["PIL.Image"] = module
     loader.exec_module(module)
-    sys.modules["PIL"].Image = module
+    setattr(sys.modules["PIL"], "Image", module)  # noqa: B010  (mypy cannot see PIL.Image here)

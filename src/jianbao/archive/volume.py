@@ -120,19 +120,20 @@ def _bind(year: str, front: FrontMatter, issues: list[_Issue], readers: dict, fr
     """Front matter, then each issue and a blank page after an odd count; bookmarks, page labels
     and metadata. Returns the number of pages written to ``out``."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import PageLabelStyle
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
     front_reader = PdfReader(front_pdf)
-    for page in front_reader.pages:
-        writer.add_page(page)
+    for front_page in front_reader.pages:
+        writer.add_page(front_page)
     front_count = len(front_reader.pages)
     width, height = (float(x) for x in front_reader.pages[0].mediabox.upper_right)
     starts = []  # each issue's first page index in the file
     for item in issues:
         starts.append(len(writer.pages))
-        for page in readers[item.entry.id].pages:
-            writer.add_page(page)
+        for issue_page in readers[item.entry.id].pages:
+            writer.add_page(issue_page)
         if item.pages % 2:
             writer.add_blank_page(width, height)
     writer.add_outline_item(title="封面", page_number=0)
@@ -142,10 +143,11 @@ def _bind(year: str, front: FrontMatter, issues: list[_Issue], readers: dict, fr
         parent = writer.add_outline_item(title=m.title, page_number=start, is_open=False)
         for title, page in item.articles:
             writer.add_outline_item(title=title, page_number=start + page, parent=parent)
-    writer.set_page_label(0, front_count - 1, style="/r")
+    writer.set_page_label(0, front_count - 1, style=PageLabelStyle.LOWERCASE_ROMAN)
     for item, start in zip(issues, starts, strict=True):
         count = item.pages + item.pages % 2
-        writer.set_page_label(start, start + count - 1, style="/D", prefix=f"{item.entry.meta.number}-", start=1)
+        writer.set_page_label(start, start + count - 1, style=PageLabelStyle.DECIMAL,
+                              prefix=f"{item.entry.meta.number}-", start=1)
     writer.add_metadata({
         "/Title": f"{front.series} {front.title}",
         "/Author": "、".join(front.units),

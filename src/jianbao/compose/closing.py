@@ -64,10 +64,10 @@ class ClosingBlock(Block):
         for i in range(0, len(c.contacts), cols):
             group = c.contacts[i:i + cols]
             columns: list[list[tuple[float, Line]]] = []
-            for j, item in enumerate(group):
+            for j, contact in enumerate(group):
                 x = 0.0 if j == 0 else split
                 width = (split - self.face.size) if j == 0 and len(group) > 1 else inner - x
-                columns.append([(x, line) for line in self._label_lines(item.label, item.value, width)])
+                columns.append([(x, line) for line in self._label_lines(contact.label, contact.value, width)])
             depth = max(len(col) for col in columns)
             for k in range(depth):
                 info.append(tuple(col[k] for col in columns if k < len(col)))

@@ -212,7 +212,7 @@ class KeepWithNext(Block):
     When the heads and ``MIN_LINES_AT_FOOT`` lines of the body do not fit, everything moves on.
     """
 
-    def __init__(self, heads: Sequence[Block], body: GridLines | None) -> None:
+    def __init__(self, heads: Sequence[GridLines], body: GridLines | None) -> None:
         super().__init__()
         self.heads = list(heads)
         self.body = body

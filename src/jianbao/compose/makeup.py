@@ -46,6 +46,7 @@ class PageFill:
         if isinstance(block, ClosingBlock):
             self.closing_page = page
             return
+        body: Block | None
         if isinstance(block, KeepWithNext):
             head = block.heads[0]
             if isinstance(head, GridLines) and head.ref and head.pin == 0 and used > head.slots + 1:

@@ -144,13 +144,13 @@ class StoryBuilder:
         extra = self.pins.get(ref, 0)
         title = self.centred(article.title, title_style, bookmark=Bookmark(f"a{number}", article.title, 0),
                              space_before=(0 if first else title_style.space_before) + extra, ref=ref, pin=extra)
-        heads: list[Block] = [title]
+        heads: list[GridLines] = [title]
         for text, name in ((article.subtitle, "subtitle"), (article.byline, "byline"),
                            (article.dateline, "dateline")):
             if text:
                 heads.append(self.centred(text, self.layout.style(name)))
         out: list[Block] = []
-        pending: list[Block] = heads
+        pending: list[GridLines] = heads
         h_index = 0
         for place, block in enumerate(article.body, start=1):
             if isinstance(block, Heading):

@@ -82,7 +82,7 @@ def _run(face: Face, x: float, y: float, text: str, char_space: float = 0.0) -> 
 
 @lru_cache(maxsize=65536)
 def advance(char: str, font: str, size: float) -> float:
-    return stringWidth(char, font, size)
+    return float(stringWidth(char, font, size))
 
 
 def items(runs: Iterable[tuple[str, int]], faces: Sequence[Face]) -> list[Item]:

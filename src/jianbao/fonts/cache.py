@@ -21,6 +21,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def default_cache_dir() -> Path:
@@ -61,10 +62,10 @@ class Cache:
 
     # --- small JSON documents --------------------------------------------------------------------
 
-    def load_json(self, kind: str, key: str) -> dict | None:
+    def load_json(self, kind: str, key: str) -> dict[str, Any] | None:
         return _read_json(self.root / "json" / f"{kind}-{key}.json")
 
-    def store_json(self, kind: str, key: str, data: dict) -> None:
+    def store_json(self, kind: str, key: str, data: dict[str, Any]) -> None:
         self.write(self.root / "json" / f"{kind}-{key}.json", json.dumps(data, ensure_ascii=False).encode())
 
     # --- converted fonts -------------------------------------------------------------------------
@@ -106,7 +107,7 @@ class Cache:
             return target.is_file()
 
 
-def _read_json(path: Path) -> dict | None:
+def _read_json(path: Path) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as f:
             data = json.load(f)

@@ -21,7 +21,7 @@ class Face(NamedTuple):
     family: str
     style: str
     path: Path  # the original font file
-    index: int  # face index in a .ttc (0 otherwise)
+    index: int  # type: ignore[assignment]  # face index in a .ttc (0 otherwise); shadows tuple.index
     outlines: str  # "truetype" or "cff"
     origin: str  # "local" (project fonts/ folder) or "system"
     fs_type: int = 0  # OS/2 embedding permissions

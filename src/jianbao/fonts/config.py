@@ -29,7 +29,7 @@ class Candidate(NamedTuple):
     file: str | None = None
     family: str | None = None
     style: str | None = None
-    index: int | None = None
+    index: int | None = None  # type: ignore[assignment]  # a field named like tuple.index
 
     def __str__(self) -> str:
         if self.file is None:

@@ -16,6 +16,7 @@ import hashlib
 import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 # The modules whose code decides the bytes of a cached font (converted, cut or prepared).
 _PRODUCERS = ("convert.py", "ttsubset.py", "repertoire.py", "sfnt.py", "embed.py")
@@ -93,7 +94,7 @@ def convert_cff(path: Path, index: int, codepoints: Iterable[int]) -> bytes:
     return out.getvalue()
 
 
-def _zhs_forms(font) -> dict[str, str]:  # a fontTools TTFont
+def _zhs_forms(font: Any) -> dict[str, str]:  # a fontTools TTFont
     """Glyph → its Simplified Chinese form: the single substitutions of the font's 'locl' feature for
     script 'hani', language 'ZHS ' (empty when the font has none)."""
     if "GSUB" not in font:
@@ -120,12 +121,12 @@ def _zhs_forms(font) -> dict[str, str]:  # a fontTools TTFont
     return out
 
 
-def _trim_names(table) -> None:  # a fontTools name table
+def _trim_names(table: Any) -> None:  # a fontTools name table
     """Only the names a PDF needs: IDs 0–6 (copyright, family, style, unique ID, full name, version,
     PostScript name) in English. ReportLab copies the name table into every 256-glyph subset it
     embeds: the 2 KB of Noto CJK's (licence text, names in five languages) cost a PDF 5 KB."""
 
-    def english(record) -> bool:
+    def english(record: Any) -> bool:
         return (record.platformID, record.langID) in ((3, 0x409), (1, 0)) or record.platformID == 0
 
     kept = [r for r in table.names if r.nameID <= 6 and english(r)]

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
-from typing import NamedTuple, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from jianbao.fonts.cache import Cache
 from jianbao.fonts.config import Candidate
@@ -76,7 +76,7 @@ def select_face(
 
 def local_font_files(folder: Path) -> list[Path]:
     """Font files under folder (recursively), in a stable order; [] if the folder does not exist."""
-    found = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs.sort()
         found.extend(Path(root, f) for f in sorted(files) if Path(f).suffix.lower() in FONT_SUFFIXES)
@@ -171,7 +171,7 @@ class SystemFonts:
         """Read the names of every font file under dirs, reusing the cached result for unchanged files."""
         key = hashlib.sha256("\n".join(map(str, dirs)).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         old = (self._cache.load_json("folder-scan", key) or {}).get("files", {})
-        new: dict[str, list] = {}
+        new: dict[str, list[Any]] = {}
         for folder in dirs:
             for path in local_font_files(folder):
                 try:
@@ -188,7 +188,7 @@ class SystemFonts:
                 new[str(path)] = record
         if new != old:
             self._cache.store_json("folder-scan", key, {"files": new})
-        entries = []
+        entries: list[Entry] = []
         for name, (_size, _mtime, faces) in new.items():
             for data in faces:
                 info = FaceInfo.from_json(data)
@@ -268,7 +268,7 @@ def _stamps(paths: list[str]) -> list[list[int] | None]:
 
 
 def _parse_fc_list(output: str) -> list[Entry]:
-    entries = []
+    entries: list[Entry] = []
     for line in output.splitlines():
         parts = line.split("\t")
         if len(parts) != 3 or not parts[1].isdigit():

@@ -105,7 +105,7 @@ def _fit(char: str, font: str, home: tuple[float, float], other: tuple[float, fl
 def _advance(char: str, font: str) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(char, font, 1.0)
+    return float(stringWidth(char, font, 1.0))
 
 
 def _em_box(face: Face, boxes: dict[tuple[Path, int], tuple[float, float]]) -> tuple[float, float]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 _SFNT_VERSIONS = {b"\x00\x01\x00\x00", b"OTTO", b"true"}
 _OUTLINE_TABLES = (("glyf", "truetype"), ("CFF ", "cff"), ("CFF2", "cff2"))
@@ -29,7 +29,7 @@ class NameGroup(NamedTuple):
 
 
 class FaceInfo(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # a field named like tuple.index
     outlines: str  # "truetype", "cff", "cff2" or "none"
     fs_type: int  # OS/2 embedding permissions
     psname: str
@@ -43,7 +43,7 @@ class FaceInfo(NamedTuple):
     def style(self) -> str:
         return self.groups[0].styles[0] if self.groups and self.groups[0].styles else "Regular"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "index": self.index,
             "outlines": self.outlines,
@@ -53,7 +53,7 @@ class FaceInfo(NamedTuple):
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> FaceInfo:
+    def from_json(cls, data: dict[str, Any]) -> FaceInfo:
         groups = tuple(NameGroup(tuple(f), tuple(s)) for f, s in data["groups"])
         return cls(data["index"], data["outlines"], data["fs_type"], data["psname"], groups)
 

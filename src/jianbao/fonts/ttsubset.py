@@ -129,11 +129,11 @@ class _Cmap:
         if i < 0 or cp > self.ends[i]:
             return 0
         if self.format == 12:
-            return self.firsts[i] + cp - self.starts[i]
+            return int(self.firsts[i] + cp - self.starts[i])
         if cp > 0xFFFF:
             return 0
         if self.ranges[i] == 0:
-            return (cp + self.deltas[i]) & 0xFFFF
+            return int((cp + self.deltas[i]) & 0xFFFF)
         at = self.range_at + 2 * i + self.ranges[i] + 2 * (cp - self.starts[i])
         (gid,) = struct.unpack_from(">H", self.data, at)
         return (gid + self.deltas[i]) & 0xFFFF if gid else 0
@@ -188,9 +188,9 @@ def subset(sources: list[TrueType], codepoints: Iterable[int]) -> bytes:
     if name is not None:
         tables["name"] = _trim_names(name)
     for tag in _KEEP_AS_IS:
-        data = first.table(tag)
-        if data is not None:
-            tables[tag] = data
+        kept = first.table(tag)
+        if kept is not None:
+            tables[tag] = kept
     _fit_headers(tables, glyphs, [sources[s].metrics(gid) for s, gid in order], [cp for cp, _ in cmap])
     return _assemble(tables)
 
@@ -307,7 +307,7 @@ def _trim_names(data: bytes) -> bytes:
 
 def _checksum(data: bytes) -> int:
     padded = data + b"\0" * (-len(data) % 4)
-    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+    return int(sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF)
 
 
 def _assemble(tables: dict[str, bytes]) -> bytes:

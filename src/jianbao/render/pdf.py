@@ -28,7 +28,7 @@ def render_pdf(document: Document, target: Path | io.BytesIO, *, compress: bool 
     CANVASES_CREATED[0] += 1
     canv = Canvas(
         target if isinstance(target, io.BytesIO) else str(target),
-        pagesize=(document.width, document.height), invariant=1, lang=meta.lang, **options,  # type: ignore[arg-type]
+        pagesize=(document.width, document.height), invariant=1, lang=meta.lang, **options,
     )
     canv.setAuthor(meta.author)
     canv.setTitle(meta.title)

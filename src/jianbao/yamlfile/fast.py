@@ -210,7 +210,7 @@ if CParser is not None:
             loader.dispose()
 
 else:  # pragma: no cover - PyYAML without libyaml
-    CheckedComposer = None
+    CheckedComposer = None  # type: ignore[assignment,misc]
 
     def _fast_safe_load(text: str) -> Any:
         raise Unsupported("PyYAML has no libyaml")

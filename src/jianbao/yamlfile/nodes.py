@@ -110,7 +110,7 @@ class _Positioned:
 
     def compose_node(self, parent: Node | None, index: object) -> Node:
         path = self._path_of_child(parent, index)
-        event: Event = self.peek_event()
+        event: Event = self.peek_event()  # type: ignore[attr-defined]  # a mixin over PyYAML's Composer
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             self._refuse(
                 SourceError(
@@ -130,7 +130,7 @@ class _Positioned:
             )
         self._paths.append(path)
         try:
-            node: Node = super().compose_node(parent, index)
+            node: Node = super().compose_node(parent, index)  # type: ignore[misc]  # (mixin)
         finally:
             self._paths.pop()
         if node.tag not in _ALLOWED_TAGS:
@@ -144,7 +144,7 @@ class _Positioned:
         return node
 
     def compose_mapping_node(self, anchor: str | None) -> MappingNode:
-        node: MappingNode = super().compose_mapping_node(anchor)
+        node: MappingNode = super().compose_mapping_node(anchor)  # type: ignore[misc]  # (mixin)
         here = self._paths[-1] if self._paths else ""
         seen: dict[str, ScalarNode] = {}
         for key, _value in node.value:
