@@ -14,7 +14,7 @@ from jianbao.compose.blocks import Block
 from jianbao.compose.closing import ClosingBlock
 from jianbao.compose.frames import Document, Item, Metadata, Page
 from jianbao.compose.gridblocks import GridLines, KeepWithNext, Ref
-from jianbao.compose.pages import Area, PageLoop, placed_items
+from jianbao.compose.pages import Area, PageLoop, Placement, placed_items
 from jianbao.compose.printed import page_number_text
 from jianbao.compose.story import StoryBuilder
 from jianbao.compose.textset import EM_ASCENT, Fonts, resolve, tracked, tracked_width
@@ -122,12 +122,38 @@ class _Layout:
             initial_font=(self.story.fonts.names[body.role], body.size),
         )
         doc = Document(layout.page.width, layout.page.height, meta)
-        for n, placements in enumerate(self.loop.pages, start=1):
+        pages, unnumbered = self._pages()
+        for n, placements in enumerate(pages, start=1):
+            if n in unnumbered:
+                doc.pages.append(Page(placed_items(placements), None))
+                continue
             label = str(n)
             items = page_number(layout, self.story.fonts, n, label)
             items += placed_items(placements)
             doc.pages.append(Page(items, label))
         return doc
+
+    def _pages(self) -> tuple[list[list[Placement]], set[int]]:
+        """The pages, with the closing block (版记) at the foot of an even page when the issue is printed
+        on both sides (GB/T 9704 §7.4–7.5), and the pages that carry no number:
+
+        - it shares an odd page with the text: it moves to the next page, the back of that sheet;
+        - it stands alone on an odd page (it did not fit below the text of an even page): a blank page
+          comes before it, and neither the blank page nor the 版记 page is numbered."""
+        pages = [list(p) for p in self.loop.pages]
+        n = len(pages)
+        if not self.story.layout.page.duplex or not pages or n % 2 == 0:
+            return pages, set()
+        last = pages[-1]
+        closing = [p for p in last if isinstance(p.block, ClosingBlock)]
+        if not closing or closing[0].block.overlong:  # no 版记, or one longer than a page
+            return pages, set()
+        if len(closing) == len(last):  # alone on its page
+            pages.insert(n - 1, [])
+            return pages, {n, n + 1}
+        pages[-1] = [p for p in last if not isinstance(p.block, ClosingBlock)]
+        pages.append(closing)
+        return pages, set()
 
 
 def page_number(layout: Layout, fonts: Fonts, n: int, label: str) -> list[Item]:

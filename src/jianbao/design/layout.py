@@ -48,6 +48,8 @@ class Page:
     block_height: float
     chars_per_line: int
     lines_per_page: int
+    # printed on both sides: the closing block (版记) sits at the foot of an even page (GB/T 9704 §7.4)
+    duplex: bool = True
 
     @property
     def cell(self) -> float:

@@ -134,7 +134,7 @@ def load_layout(path: Path) -> Layout:
 
     p = r.mapping(top.get("page"), "page", {
         "width", "height", "margin_top", "margin_left", "block_width", "block_height",
-        "chars_per_line", "lines_per_page",
+        "chars_per_line", "lines_per_page", "duplex",
     })
     try:
         page = Page(
@@ -146,6 +146,7 @@ def load_layout(path: Path) -> Layout:
             block_height=r.length(p["block_height"], "page.block_height"),
             chars_per_line=int(p["chars_per_line"]),
             lines_per_page=int(p["lines_per_page"]),
+            duplex=r.flag(p.get("duplex", True), "page.duplex"),
         )
     except KeyError as exc:
         raise r.fail(f"page.{exc.args[0]}", "缺少必填字段") from exc
