@@ -206,8 +206,9 @@ def main() -> None:
 def console() -> None:
     """The ``make-issue`` command: :func:`main`, then an immediate exit. By then everything the run
     wrote is closed and in place (files are written whole, then renamed) and any worker processes
-    have been joined, so the interpreter's teardown — freeing every object of the build, about
-    20 ms of a 250 ms run — is skipped (``os._exit``) once stdout and stderr are flushed."""
+    have been joined, so the interpreter's teardown — freeing every object of the build, a
+    measurable share of a single build (``benchmarks/speed.py``) — is skipped (``os._exit``) once
+    stdout and stderr are flushed."""
     try:
         main()
         code = 0

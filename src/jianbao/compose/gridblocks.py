@@ -1,6 +1,6 @@
 """Blocks that keep every line on the layout's line grid.
 
-Each flowable's height is a whole number of line pitches, so whatever follows stays on the grid.
+Each block's height is a whole number of line pitches, so whatever follows stays on the grid.
 A ``GridLines`` block splits only between lines, never leaving a paragraph's first line alone at a
 page foot (orphan) or its last line alone at a page top (widow).
 """

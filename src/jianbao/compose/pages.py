@@ -5,7 +5,7 @@ page top and overlaps the previous block's space after). It is placed when it fi
 asked to split, and the first piece is placed; otherwise it moves whole to a fresh page. A block
 that does not fit even on a fresh page is marked ``postponed`` and offered again: it must then
 split (see ``blocks.must_break``). This is what ReportLab's platypus does with one frame per page,
-without the rest of platypus (its import alone costs more than a third of a build). Nothing is
+without the rest of platypus (whose import alone would cost more than the page loop). Nothing is
 drawn: the loop records where each block goes (:class:`Placement`), and :meth:`PageLoop.page_items`
 turns the placements of a chosen layout into pages as data.
 """

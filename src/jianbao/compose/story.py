@@ -1,4 +1,4 @@
-"""The story: the issue's content in reading order as grid flowables."""
+"""The story: the issue's content in reading order as grid blocks for the page loop."""
 
 from __future__ import annotations
 
@@ -128,14 +128,14 @@ class StoryBuilder:
         entry = self.layout.style("toc_entry")
         eface = self.face(entry)
         hang = entry.hang * self.cell
-        flowables: list[Block] = [head]
+        blocks: list[Block] = [head]
         for article in self.issue.articles:
             measure = self.measure(entry, indent=hang, first=hang)
             lines = self._lines(("toc", article.toc_text), break_text, [(article.toc_text, 0)], [eface], measure)
             marks = [(0, entry.marker, 0.0, eface)] if entry.marker else []
-            flowables.append(GridLines(lines, [eface], self.grid, decorations=marks))
-        flowables.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))
-        return flowables
+            blocks.append(GridLines(lines, [eface], self.grid, decorations=marks))
+        blocks.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))
+        return blocks
 
     def article(self, article: Article, number: int, first: bool) -> list[Block]:
         title_style = self.layout.style("title")

@@ -1,4 +1,4 @@
-"""The page and typographic design as typed data (read from layouts/*.yaml by ``layout_file``).
+"""The page and typographic design as typed data (read from layouts/*.yaml by :mod:`.load`).
 
 All lengths are in PostScript points. The grid is derived, never stored: ``cell`` is the character
 pitch (block width / characters per line) and ``pitch`` the line pitch (block height / lines).

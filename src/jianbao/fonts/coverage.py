@@ -40,8 +40,9 @@ class Coverage:
 
     @classmethod
     def from_flat(cls, flat: object) -> Coverage | None:
-        """From :meth:`to_flat`'s list, read on every build (about 1 ms for Noto CJK, all checks in C
-        loops); None when it is not such a list (a damaged cache entry is made again)."""
+        """From :meth:`to_flat`'s list, read on every build (all checks in C loops, so it stays a small
+        part of a build: ``benchmarks/scaling.py``); None when it is not such a list (a damaged cache
+        entry is made again)."""
         if not isinstance(flat, list) or len(flat) % 2 or not set(map(type, flat)) <= {int}:
             return None
         cov = cls(())

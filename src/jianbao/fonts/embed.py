@@ -1,9 +1,9 @@
 """Registering faces with ReportLab from small TrueType fonts kept in the cache.
 
 Each face is registered as a font of exactly the characters the build draws with it (ReportLab
-parses all of a font's cmap and metrics when it loads it: 60 ms for a 15 MB CJK font, 1 ms for an
-issue's subset). That font is cached, keyed by the face's content hash and the characters; a build
-that misses it makes it in milliseconds (``ttsubset``) from
+parses all of a font's cmap and metrics when it loads it, which for a whole CJK font costs far more
+than for an issue's subset). That font is cached, keyed by the face's content hash and the
+characters; a build that misses it makes it quickly (``ttsubset``) from
 
 - the font file itself, for a face with TrueType outlines;
 - for a CFF face (Noto CJK), its prepared repertoire (``make-issue --prepare-fonts``: GB 2312 and

@@ -1,5 +1,4 @@
-"""A TrueType font reduced to some characters, read and written with ``struct``: milliseconds, no
-fontTools.
+"""A TrueType font reduced to some characters, read and written with ``struct``, without fontTools.
 
 ``subset(sources, codepoints)`` takes each character's glyph from the first source that maps it:
 sources are TrueType-outline faces of one design (the prepared repertoire of a face, a conversion of
@@ -8,8 +7,9 @@ result has .notdef, the glyphs of the characters (and the components of composit
 a format 12 cmap, and the source's head/hhea/OS/2/post/hinting tables; the name table keeps IDs 0–6
 in English. Glyph outlines are copied byte for byte, so the glyphs a PDF embeds are the source's.
 
-ReportLab loads such a font in a millisecond where it parses a 15 MB CJK font's cmap and metrics in
-60 ms; and making one takes about 10 ms where fontTools' subsetter takes half a second.
+ReportLab loads such a small font far faster than it parses a whole CJK font's cmap and metrics, and
+making one this way is far faster than fontTools' subsetter (``benchmarks/scaling.py`` times the
+font phases of a build).
 """
 
 from __future__ import annotations
