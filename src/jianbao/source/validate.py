@@ -90,6 +90,9 @@ _CHINESE_COLON_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*：")
 _DASH_WITHOUT_SPACE = re.compile(r"^([ ]*)-(?![-\s])", re.MULTILINE)
 _DIGITS = re.compile(r"[0-9]+")
 
+PLACEHOLDER_MARK = "【待填写】"  # what ``make-issue new`` writes where an article is still to come
+PLACEHOLDER_MESSAGE = ("这是 make-issue new 写下的占位内容，请换成真正的文章"
+                       "（或 make-issue import 稿件.docx --into 本期编号）")
 CUT_BY_COMMENT_MESSAGE = "“ #”后的文字会被当作注释而丢失：请给整段加引号，或去掉“#”前的空格"
 CHINESE_COLON_MESSAGE = "字段名后要用英文冒号加空格：把“{key}：”改为“{key}: ”"
 DASH_MESSAGE = "“-”后要有空格：列表的每一项以“- ”（减号加空格）开头，请改为“- {rest}”"
@@ -271,6 +274,9 @@ class Checker:
         if not value:
             advice = "；不需要时请删去这一行" if optional else ""
             self.error(item.key or item.value, item.path, f"{item.label}不能为空{advice}")
+            return None
+        if PLACEHOLDER_MARK in value:
+            self.error(item.value, item.path, PLACEHOLDER_MESSAGE)
             return None
         return value if self.printable(item, value) else None
 
