@@ -280,17 +280,16 @@ def _pdf_paragraphs(lines: list[Line], left: float, body_size: int, title_size: 
             if not piece.bold:
                 break
             bold_prefix += len(piece.text.strip() if not bold_prefix else piece.text)
-        whole_bold = bold_prefix >= len(text)
         if current is not None and (
             (kind == "title" and current_kind == "title")
             or (kind == "body" and at_left and current_kind == "body")
         ):
-            if current.all_bold and whole_bold:
-                current.bold += len(text)
-            current.text = join_lines(current.text + "\n" + text)
+            lead_goes_on = current.all_bold and bold_prefix > 0  # a lead sentence broken over lines
+            joined = join_lines(current.text + "\n" + text)
+            if lead_goes_on:
+                current.bold = len(joined) - len(text) + min(bold_prefix, len(text))
+            current.text = joined
             current.lines += 1
-            if current_kind == "body" and not whole_bold and current.all_bold:
-                pass
             continue
         place = f"{shown} 第 {line.page + 1} 页"
         current = Para(text, place, bold=min(bold_prefix, len(text)), level=0 if is_title else None,

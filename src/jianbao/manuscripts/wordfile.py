@@ -106,15 +106,16 @@ def paragraphs(path: Path, shown: str) -> tuple[list[Para], list[str]]:
     """The paragraphs of a .docx, and the warnings about what was not carried over."""
     try:
         import docx
+        from docx.opc.exceptions import OpcError
         from docx.text.paragraph import Paragraph
         from docx.text.run import Run
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ManuscriptError("读取 Word 文件需要 python-docx：pip install python-docx") from exc
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, OpcError, KeyError, ValueError, OSError) as exc:
         hint = "（.doc 文件请先在 Word/WPS 中另存为 .docx）" if path.suffix.lower() == ".doc" else ""
-        raise ManuscriptError(f"{shown}：不是可读的 Word .docx 文件{hint}（{exc}）") from exc
+        raise ManuscriptError(f"{shown}：不是可读的 Word .docx 文件{hint}（{exc.__class__.__name__}）") from exc
 
     paras: list[Para] = []
     warnings: list[str] = []
