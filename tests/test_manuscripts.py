@@ -141,6 +141,8 @@ def test_new_with_manuscripts_then_build(desk: tuple[Path, list[Article]]) -> No
         assert article.title in text
         for block in article.body:
             assert block.text.replace(" ", "") in text
+    # and this PDF, too, imports back to its model (a heading without numbering: known by its 楷体)
+    assert differences(comparable(new), imported_model(root / "out" / "2018-07.pdf", "2018-07")) == []
 
 
 def test_new_never_overwrites_without_force(desk: tuple[Path, list[Article]]) -> None:

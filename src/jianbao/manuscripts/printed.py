@@ -32,6 +32,7 @@ CONTACT_LABELS = ("网址", "邮箱", "电子邮箱", "电话", "传真", "地�
 _CONTACT_SPLIT = re.compile("(?<=\\S)(?=(?:" + "|".join(CONTACT_LABELS + SIGNOFF_LABELS) + ")：)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_AUTOLINK = re.compile(r"<([^<>\s]+)>")
+HEADING_FACES = {"sans": 1, "kai": 2}
 _CELL_GAP = re.compile(r"[\u3000]+|\s{2,}")
 
 
@@ -148,6 +149,8 @@ def _articles(paras: list[Para], contents: list[str], shown: str, fonts_known: b
         draft.source = ""  # the whole file is one issue: no per-article origin
         if n < len(contents) and _squeeze(contents[n]) != _squeeze(draft.title):
             draft.contents = contents[n]
+        elif n < len(contents) and contents[n] != draft.title:
+            draft.title = contents[n]  # a title broken over two lines at a space: the contents line kept it
         if paras[start].level != 0:
             draft.notes["title"] = "目录中找不到这一行：按正文第一段识别为标题"
         else:
@@ -292,7 +295,11 @@ def _pdf_paragraphs(lines: list[Line], left: float, body_size: int, title_size: 
             current.lines += 1
             continue
         place = f"{shown} 第 {line.page + 1} 页"
-        current = Para(text, place, bold=min(bold_prefix, len(text)), level=0 if is_title else None,
+        faces = {piece.face for piece in line.pieces if piece.text.strip()}
+        level: int | None = 0 if is_title else None
+        if kind == "body" and not bold_prefix and faces in ({"sans"}, {"kai"}):
+            level = HEADING_FACES[faces.pop()]  # 黑体 and 楷体 set the first two heading levels
+        current = Para(text, place, bold=min(bold_prefix, len(text)), level=level,
                        centred=kind != "body", large=is_title)
         current_kind = kind
         paras.append(current)
