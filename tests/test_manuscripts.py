@@ -253,3 +253,23 @@ def test_writer_values_read_back_unchanged(tmp_path: Path, value: str) -> None:
     except ValidationFailed as failed:  # pragma: no cover - shows what went wrong
         raise AssertionError(str(failed)) from None
     assert issue.articles[0].body[0].text == value.strip()
+
+
+def test_help_lists_new_and_import_with_an_example() -> None:
+    shown = make_issue("--help").stdout
+    assert "new      由上一期生成新一期的源文件，可带稿件：make-issue new 2018-07 稿件1.docx 稿件2.docx" in shown
+    assert "import   把稿件（.docx .txt .md）或已印发的一期（.pdf 或其文字稿）转成 YAML" in shown
+    assert "make-issue import 稿件3.docx --into 2018-07" in shown
+
+
+def test_into_an_issue_keeps_its_comments_and_closing(desk: tuple[Path, list[Article]]) -> None:
+    root, expected = desk
+    source = root / "content" / "2019-03.yaml"
+    shutil.copy(ROOT / "docs" / "example-issue.yaml", source)
+    done = make_issue("import", "稿件2.docx", "--into", "2019-03", cwd=root)
+    assert done.returncode == 0, done.stderr
+    text = source.read_text(encoding="utf-8")
+    assert text.index("  - title: 市工商联召开民营企业座谈会") < text.index("# ---- 版记 Closing block")
+    issue = load_issue(source)
+    assert len(issue.articles) == 3 and issue.closing.print_run == 200
+    assert comparable(issue).articles[2] == expected[1]

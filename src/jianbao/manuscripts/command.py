@@ -188,6 +188,11 @@ def _add_into(result: Imported, root: Path, into: str, outcome: Outcome) -> None
             raise ManuscriptError(f"{shown} 中没有 articles:，无法加入文章")
         following = _TOP_LEVEL.search(text, start.end())
         end = following.start() if following is not None else len(text)
+        while following is not None and end > start.end():  # leave the next section's comment lines to it
+            previous_line = text.rfind("\n", start.end(), end - 1) + 1
+            if previous_line <= start.end() or (text[previous_line:end].strip() and text[previous_line] != "#"):
+                break
+            end = previous_line
         body = text[start.end():end]
         kept = body.rstrip("\n") + "\n" if body.strip() else ""
         new_text = text[: start.end()] + kept + added + ("\n" if following is not None else "") + text[end:]
