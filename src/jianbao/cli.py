@@ -8,6 +8,10 @@
                                         many issues in parallel, only what changed (out/manifest.json),
                                         with out/index.json, index.html, index.csv
     make-issue --volume 2018            the year's issues bound into out/2018-volume.pdf
+    make-issue new 2018-07 [FILE…]      content/2018-07.yaml from the last issue (+ manuscripts)
+    make-issue import FILE… [--into ID | -o PATH]
+                                        manuscripts (.docx .txt .md) → articles; a printed issue
+                                        (.pdf or its text) → a whole source
 
 Exit status: 0 success, 2 invalid input or usage, 1 internal failure (batch: any issue failed).
 """
@@ -37,7 +41,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="make-issue",
         description="把一期简报的 YAML 源文件排成可印刷的 A4 PDF（GB/T 9704 版式）。"
         " Build a print-ready A4 PDF of one bulletin issue from its YAML source.",
-        epilog="示例：make-issue 2018-06    make-issue content/2018-06.yaml --out /tmp/pdf",
+        epilog="示例：make-issue 2018-06    make-issue content/2018-06.yaml --out /tmp/pdf\n"
+        "子命令（make-issue new --help、make-issue import --help 查看选项）：\n"
+        "  new      由上一期生成新一期的源文件，可带稿件：make-issue new 2018-07 稿件1.docx 稿件2.docx\n"
+        "  import   把稿件（.docx .txt .md）或已印发的一期（.pdf 或其文字稿）转成 YAML："
+        "make-issue import 稿件3.docx --into 2018-07",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("issues", nargs="*", metavar="issue",
                    help="期号 ID（如 2018-06，对应 content/2018-06.yaml）或 YAML 文件路径；"
@@ -81,7 +90,55 @@ def resolve_source(arg: str, root: Path) -> Path:
     return path
 
 
+def _manuscripts_parser(command: str) -> argparse.ArgumentParser:
+    if command == "new":
+        p = _Parser(prog="make-issue new", description="由同一简报的上一期生成新一期的源文件 content/ID.yaml："
+                    "报头、编印单位、版式、关键词和版记照上一期，期号取自 ID，总期号加 1，日期为今天。",
+                    epilog="示例：make-issue new 2018-07 稿件1.docx 稿件2.docx")
+        p.add_argument("issue", metavar="ID", help="新一期的期号 ID，如 2018-07")
+        p.add_argument("files", nargs="*", metavar="FILE",
+                       help="稿件（.docx .txt .md），每个一篇文章；不给则写一篇占位文章")
+        p.add_argument("--edition", metavar="版别", default=None, help="版别，如 专刊、增刊（不沿用上一期）")
+        p.add_argument("--series", metavar="名称", default=None,
+                       help="以这份简报的上一期为底稿（content/ 中有几份简报时）")
+    else:
+        p = _Parser(prog="make-issue import", description="把稿件转成文章，或把已印发的一期（PDF 或其文字稿）"
+                    "转成完整的源文件；推断之处在 YAML 中以“# 请核对”注明。",
+                    epilog="示例：make-issue import 稿件3.docx --into 2018-07    "
+                    "make-issue import 旧刊/2017-05.pdf -o content/2017-05.yaml")
+        p.add_argument("files", nargs="+", metavar="FILE", help=".docx .txt .md 稿件，或 .pdf/.txt 印发件")
+        where = p.add_mutually_exclusive_group()
+        where.add_argument("--into", metavar="ID", default=None, help="把文章加入 content/ID.yaml（替换占位文章）")
+        where.add_argument("-o", "--output", metavar="PATH", default=None, help="写入这个文件（默认：输出到屏幕）")
+    p.add_argument("--force", action="store_true", help="文件已存在时替换它")
+    p.add_argument("--root", metavar="DIR", default=None, help="项目目录（默认自动查找含 layouts/ 的目录）")
+    return p
+
+
+def _run_manuscripts(argv: list[str]) -> int:
+    """make-issue new / make-issue import (jianbao.manuscripts.command)."""
+    from jianbao.manuscripts import command
+
+    args = _manuscripts_parser(argv[0]).parse_args(argv[1:])
+    root = Path(args.root) if args.root else find_root(Path.cwd())
+    try:
+        if argv[0] == "new":
+            outcome = command.run_new(args.issue, [Path(f) for f in args.files], root=root, edition=args.edition,
+                                      series=args.series, force=args.force)
+        else:
+            outcome = command.run_import([Path(f) for f in args.files], root=root, into=args.into,
+                                         output=Path(args.output) if args.output else None, force=args.force)
+    except UserError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    sys.stdout.write(outcome.out)
+    sys.stderr.writelines(f"{line}\n" for line in outcome.err)
+    return 0
+
+
 def run(argv: list[str]) -> int:
+    if argv and argv[0] in ("new", "import"):
+        return _run_manuscripts(argv)
     args = _parser().parse_args(argv)
     batch_mode = bool(args.all or args.volume or args.force or args.jobs is not None or len(args.issues) > 1
                       or any(YEAR.match(a) for a in args.issues))

@@ -92,3 +92,8 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+class ManuscriptError(UserError):
+    """A manuscript or printed issue that cannot be imported (unreadable file, unknown format), or an
+    import/new that would overwrite a file without --force."""

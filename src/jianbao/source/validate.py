@@ -81,7 +81,21 @@ HEADING_LEVELS: Mapping[str, int] = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_DOTTED_DATE = re.compile(r"(\d{4})([./])(\d{1,2})\2(\d{1,2})")  # 2018.7.23, 2018/7/23
+# A comment that YAML cut off a plain value with: `联系会员企业 #注 1.2万余家` (one space, then #).
+_CUT_BY_COMMENT = re.compile(r" #[^\n]*")
+# `title：标题` — a field name followed by the Chinese colon, read by YAML as one piece of text.
+_CHINESE_COLON_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*：")
+# `-6月4日…` — a list item without the space after its dash.
+_DASH_WITHOUT_SPACE = re.compile(r"^([ ]*)-(?![-\s])", re.MULTILINE)
 _DIGITS = re.compile(r"[0-9]+")
+
+PLACEHOLDER_MARK = "【待填写】"  # what ``make-issue new`` writes where an article is still to come
+PLACEHOLDER_MESSAGE = ("这是 make-issue new 写下的占位内容，请换成真正的文章"
+                       "（或 make-issue import 稿件.docx --into 本期编号）")
+CUT_BY_COMMENT_MESSAGE = "“ #”后的文字会被当作注释而丢失：请给整段加引号，或去掉“#”前的空格"
+CHINESE_COLON_MESSAGE = "字段名后要用英文冒号加空格：把“{key}：”改为“{key}: ”"
+DASH_MESSAGE = "“-”后要有空格：列表的每一项以“- ”（减号加空格）开头，请改为“- {rest}”"
 
 
 class Field(NamedTuple):
@@ -137,6 +151,10 @@ def unknown_key_message(name: str, allowed: Mapping[str, str]) -> str:
     return f'未知字段 "{name}"（此处可用的字段：{"、".join(allowed)}）'
 
 
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 class Checker:
     """Collects the errors of one file while converting its nodes."""
 
@@ -171,7 +189,11 @@ class Checker:
                 continue
             seen.add(name)
             if name not in allowed:
-                self.error(key, child_path(item.path, name), unknown_key_message(name, allowed))
+                message = unknown_key_message(name, allowed)
+                if allowed is ARTICLE_FIELDS and name in BLOCK_FIELDS:
+                    message = (f"“{name}:”的缩进有误：它属于正文（body）里的一段，"
+                               "应与这一段的第一个字段（如“lead:”）左端对齐")
+                self.error(key, child_path(item.path, name), message)
                 guess = guess_key(name, allowed)
                 if guess is not None:
                     self._guessed.setdefault(id(node), set()).add(guess)
@@ -186,11 +208,50 @@ class Checker:
             self.error(item.value, child_path(item.path, name), f'缺少必填字段 "{name}"（{allowed[name]}）')
 
     def wrong_type(self, item: Field, expected: str, hint: str = "") -> None:
+        if self.misread_scalar(item):
+            return
         if item.empty:
             advice = "" if item.required else "；不需要时请删去这一行"
             self.error(item.anchor, item.path, f"{item.label}不能为空{advice}")
         else:
             self.error(item.value, item.path, f"{expected}，而不是{_kind(item.value)}{hint}")
+
+    def misread_scalar(self, item: Field) -> bool:
+        """Report a plain value that YAML read as text because of a typing slip: a field name with
+        the Chinese colon (``title：标题``) or a list item without the space after ``-``."""
+        node = item.value
+        if not isinstance(node, ScalarNode) or node.style is not None or node.tag == NULL_TAG:
+            return False
+        key = _CHINESE_COLON_KEY.match(node.value)
+        if key is not None:
+            self.error(node, item.path, CHINESE_COLON_MESSAGE.format(key=key.group(1)))
+            return True
+        start, end = node.start_mark, node.end_mark
+        if not self.source or start is None or end is None:
+            return False
+        line_start = self.source.rfind("\n", 0, start.index) + 1
+        for match in _DASH_WITHOUT_SPACE.finditer(self.source, line_start, end.index):
+            line, column = _line_column(self.source, match.end() - 1)
+            rest = self.source[match.end() :].split("\n", 1)[0].strip()
+            self.errors.append(
+                SourceError(Location(self.file, line, column), item.path, DASH_MESSAGE.format(rest=_quote(rest)[1:-1]))
+            )
+            return True
+        return False
+
+    def cut_by_comment(self, item: Field) -> bool:
+        """Report a plain value followed by `` #…`` on its line: YAML drops that text as a comment.
+        A comment set off by two or more spaces (``title: 标题   # 说明``) is taken as meant."""
+        node = item.value
+        end = node.end_mark
+        if not isinstance(node, ScalarNode) or node.style is not None or end is None or not self.source:
+            return False
+        match = _CUT_BY_COMMENT.match(self.source, end.index)
+        if match is None:
+            return False
+        line, column = _line_column(self.source, match.start() + 1)
+        self.errors.append(SourceError(Location(self.file, line, column), item.path, CUT_BY_COMMENT_MESSAGE))
+        return True
 
     # -- scalars ------------------------------------------------------------------------------
 
@@ -198,7 +259,9 @@ class Checker:
         """The text the user typed for a scalar ('' when empty); None if it is not a scalar."""
         node = item.value
         if isinstance(node, ScalarNode):
-            return "" if node.tag == NULL_TAG else node.value
+            if node.tag == NULL_TAG:
+                return ""
+            return None if self.cut_by_comment(item) else node.value
         self.wrong_type(item, f"{item.label}应为文字", hint)
         return None
 
@@ -211,6 +274,9 @@ class Checker:
         if not value:
             advice = "；不需要时请删去这一行" if optional else ""
             self.error(item.key or item.value, item.path, f"{item.label}不能为空{advice}")
+            return None
+        if PLACEHOLDER_MARK in value:
+            self.error(item.value, item.path, PLACEHOLDER_MESSAGE)
             return None
         return value if self.printable(item, value) else None
 
@@ -264,14 +330,20 @@ class Checker:
             return None
         value = node.value.strip()
         match = _ISO_DATE.fullmatch(value) or _CHINESE_DATE.fullmatch(value)
-        if match is None:
+        dotted = _DOTTED_DATE.fullmatch(value)
+        if match is None and dotted is None:
             self.error(
                 node,
                 item.path,
                 f"日期应写成 2018-04-13 或 2018年4月13日（只写年月日），现为{_quote(value)}",
             )
             return None
-        year, month, day = (int(part) for part in match.groups())
+        if match is not None:
+            parts = match.groups()
+        else:
+            assert dotted is not None
+            parts = (dotted.group(1), dotted.group(3), dotted.group(4))
+        year, month, day = (int(part) for part in parts)
         try:
             return dt.date(year, month, day)
         except ValueError:

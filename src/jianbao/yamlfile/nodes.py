@@ -367,6 +367,10 @@ def _syntax_errors(exc: yaml.MarkedYAMLError, text: str, file: str) -> list[Sour
     context = exc.context or ""
     if "'\\t'" in problem or "tab character" in problem:
         return _tab_errors(exc, text, file)
+    if exc.problem_mark is not None:
+        slip = _typing_slip(text, exc.problem_mark, problem, file)
+        if slip is not None:
+            return [slip]
     explanation = "YAML 格式有误"
     use_context = False
     for needle, chinese, prefer_context in _EXPLANATIONS:
@@ -401,6 +405,56 @@ def _syntax_errors(exc: yaml.MarkedYAMLError, text: str, file: str) -> list[Sour
                 )
             ]
     return [SourceError(mark_location(file, mark), "", f"YAML 语法错误：{explanation}（{problem}）")]
+
+
+# `title：标题`: a field name with the Chinese colon; `-6月4日…`: a list item without a space after "-";
+# `text: …` indented deeper than the field above it.
+_CHINESE_COLON_KEY = re.compile(r"^([ ]*(?:-[ ]+)*)([A-Za-z_][A-Za-z0-9_]*)[ \t]*：")
+_DASH_WITHOUT_SPACE = re.compile(r"^([ ]*)-(?![-\s])(.*)$")
+_FIELD_LINE = re.compile(r"^([ ]*(?:-[ ]+)*)([A-Za-z_][A-Za-z0-9_]*):(?:[ ]|$)")
+
+
+def _typing_slip(text: str, mark: yaml.Mark, problem: str, file: str) -> SourceError | None:
+    """The usual typing slip behind a syntax error, reported at the line where it was made."""
+    lines = text.splitlines()
+    if mark.line >= len(lines) + 1:
+        return None
+    window = range(mark.line, max(mark.line - 3, -1), -1)  # the line of the error and the two above
+    for number in window:
+        if number >= len(lines):
+            continue
+        key = _CHINESE_COLON_KEY.match(lines[number])
+        if key is not None:
+            return SourceError(
+                Location(file, number + 1, len(key.group(1)) + 1),
+                "",
+                f"YAML 语法错误：字段名后要用英文冒号加空格：把“{key.group(2)}：”改为“{key.group(2)}: ”",
+            )
+    for number in window:
+        if number >= len(lines):
+            continue
+        dash = _DASH_WITHOUT_SPACE.match(lines[number])
+        if dash is not None:
+            return SourceError(
+                Location(file, number + 1, len(dash.group(1)) + 1),
+                "",
+                "YAML 语法错误：“-”后要有空格：列表的每一项以“- ”（减号加空格）开头，"
+                f"请改为“- {dash.group(2).strip()}”",
+            )
+    if mark.line < len(lines) and "mapping values" in problem:
+        field = _FIELD_LINE.match(lines[mark.line])
+        if field is not None and mark.column == len(field.group(1)) + len(field.group(2)):
+            above = next(
+                (m for m in (_FIELD_LINE.match(lines[n]) for n in range(mark.line - 1, -1, -1)) if m is not None), None
+            )
+            align = f"，与上面的“{above.group(2)}:”左端对齐" if above is not None else ""
+            return SourceError(
+                Location(file, mark.line + 1, len(field.group(1)) + 1),
+                "",
+                f"YAML 语法错误：这一行的缩进有误：“{field.group(2)}:”与同一项的其他字段要上下对齐{align}"
+                f"（每层缩进两个空格：{problem}）",
+            )
+    return None
 
 
 # A value that starts with a bracket: `- [有场所、有设施]等六有标准`, `key: {注}本文…`.
