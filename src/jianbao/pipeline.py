@@ -27,7 +27,7 @@ from jianbao.errors import (
     SourceError,
     display_path,
 )
-from jianbao.fonts import FontLibrary
+from jianbao.fonts import FontLibrary, folder_library
 from jianbao.model import Issue
 from jianbao.source import load_issue
 from jianbao.source.locate import find_in_source
@@ -56,7 +56,7 @@ class Project(NamedTuple):
         return self.root / "fonts"
 
     def font_library(self) -> FontLibrary:
-        return FontLibrary(self.fonts_dir / "fonts.yaml", self.fonts_dir)
+        return folder_library(self.fonts_dir)
 
 
 class BuildWarning(NamedTuple):

@@ -126,10 +126,10 @@ def _draw(front: FrontMatter, root: Path, layout_name: str, folios: list[int], f
     from jianbao.archive.volume_pages import chars_by_role, draw_folios, draw_front_matter
     from jianbao.compose import Fonts, Substitute
     from jianbao.design.load import layout_path, load_layout
-    from jianbao.fonts import FontLibrary
+    from jianbao.fonts import folder_library
 
     layout = load_layout(layout_path(root / "layouts", layout_name))
-    library = FontLibrary(root / "fonts" / "fonts.yaml", root / "fonts")
+    library = folder_library(root / "fonts")
     # as a build does (pipeline): each role's face, and other candidates for characters it lacks
     registration = library.embed(library.assign(chars_by_role(front, layout)))
     names = registration.names

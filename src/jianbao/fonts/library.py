@@ -8,12 +8,14 @@ on a catalogue; this class puts the three together.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 
+from jianbao import defaults
 from jianbao.fonts.catalog import Assignment, Face, FontCatalog, is_ignorable
 from jianbao.fonts.embed import Prepared, Registration, prepare, register
 from jianbao.fonts.report import describe
 
-__all__ = ["Assignment", "Face", "FontLibrary", "is_ignorable"]
+__all__ = ["Assignment", "Face", "FontLibrary", "folder_library", "is_ignorable"]
 
 
 class FontLibrary(FontCatalog):
@@ -34,3 +36,9 @@ class FontLibrary(FontCatalog):
     def describe(self, chars_by_role: Mapping[str, Iterable[str]] | None = None) -> str:
         """The ``--fonts`` report."""
         return describe(self, chars_by_role)
+
+
+def folder_library(fonts_dir: Path) -> FontLibrary:
+    """The fonts of a bulletin folder: the font files in its fonts/, the roles its fonts/fonts.yaml lists
+    (if it has one), the built-in candidates for every other role."""
+    return FontLibrary(fonts_dir / "fonts.yaml", fonts_dir, defaults=defaults.FONTS_CONFIG)
