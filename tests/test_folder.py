@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import DEFAULT_LAYOUT, ROOT, make_issue
-from pdftext import body_text
-
 from jianbao.folder import MARKER
+from pdftext import body_text
 
 
 def test_init_makes_a_folder_whose_example_builds_from_any_subfolder(tmp_path: Path) -> None:
@@ -99,8 +98,8 @@ def test_a_folders_own_layout_and_font_roles_override_the_built_in_ones(tmp_path
 
 def test_an_unknown_layout_names_the_built_in_ones(project_copy: Path) -> None:
     source = project_copy / "content" / "2018-06.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace("office: 办公室编", "office: 办公室编\nlayout: nosuch"),
-                      encoding="utf-8")
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("office: 办公室编", "office: 办公室编\nlayout: nosuch"), encoding="utf-8")
     result = make_issue("--check", "2018-06", cwd=project_copy)
     assert result.returncode == 2
     assert "layouts/nosuch.yaml" in result.stderr and "自带的版式：default" in result.stderr

@@ -73,13 +73,16 @@ _ABOUT = {
 
 def report(created: Created, cwd: Path) -> str:
     """What ``make-issue init`` prints."""
-    where = display_path(created.folder)
-    lines = [f"已创建简报目录 {where}：" if created.written else f"{where} 中已有简报目录所需的全部文件，未做改动"]
+    here = created.folder.resolve() == cwd.resolve()
+    where = "当前目录" if here else display_path(created.folder)
+    lines = [f"已在{where}创建简报目录：" if here else f"已创建简报目录 {where}："]
+    if not created.written:
+        lines = [f"{where}中已有简报目录所需的全部文件，未做改动"]
     lines += [f"  {name:<22}{_ABOUT.get(name, '')}".rstrip() for name in created.written if name != MARKER]
     if created.kept:
         lines.append("已存在、未改动：" + "、".join(created.kept))
     lines.append("下一步：")
-    if created.folder.resolve() != cwd.resolve():
+    if not here:
         lines.append(f"  cd {where}")
     lines.append(f"  make-issue {EXAMPLE_ID}          生成示例 out/{EXAMPLE_ID}.pdf")
     lines.append(f"  make-issue --check {EXAMPLE_ID}  只检查源文件和字体")
