@@ -162,11 +162,13 @@ def _run_single(args: argparse.Namespace) -> int:
     if args.check:
         prepared = prepare(source, project)
         sys.stderr.writelines(f"{w}\n" for w in prepared.warnings)
+        sys.stderr.writelines(f"{line}\n" for line in prepared.stand_ins)
         print(f"{display_path(source)}：校验通过（{len(prepared.issue.articles)} 篇文章）")
         return 0
     out_dir = Path(args.out) if args.out else root / "out"
     result = build(source, out_dir, project)
     sys.stderr.writelines(f"{w}\n" for w in result.warnings)
+    sys.stderr.writelines(f"{line}\n" for line in result.stand_ins)
     print(
         f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
         f"{result.seconds:.2f} s"

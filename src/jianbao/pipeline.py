@@ -77,6 +77,8 @@ class Prepared:
     chars: dict[str, set[str]]
     assignment: Assignment | None = None  # which font draws each character of each role
     warnings: list[BuildWarning] = field(default_factory=list)
+    stand_ins: list[str] = field(default_factory=list)  # roles a stand-in font serves, as told to the user
+    stand_fonts: dict[str, str] = field(default_factory=dict)  # role → that stand-in font
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class BuildResult:
     seconds: float
     issue: Issue | None = None  # the validated issue the PDF was made from (batch runs record it)
     warnings: list[BuildWarning] = field(default_factory=list)  # e.g. characters set in a fallback font
+    stand_ins: list[str] = field(default_factory=list)  # roles set in a stand-in font (fonts.standin)
+    stand_fonts: dict[str, str] = field(default_factory=dict)  # role → that stand-in font
 
 
 def prepare(source: Path, project: Project) -> Prepared:
@@ -99,7 +103,9 @@ def prepare(source: Path, project: Project) -> Prepared:
     assignment, warnings = assign_fonts(lines, issue, library, chars)
     warnings += [BuildWarning(where, message) for where, message in ascii_punctuation(issue, lines)]
     warnings.sort(key=lambda w: (w.location.line, w.location.column))
-    return Prepared(issue, layout, library, chars, assignment, warnings)
+    stand = library.stand_ins(chars)
+    return Prepared(issue, layout, library, chars, assignment, warnings, library.stand_in_messages(chars),
+                    {s.role: s.font for s in stand})
 
 
 def assign_fonts(
@@ -175,7 +181,7 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
             tmp.unlink(missing_ok=True)
     return BuildResult(
         target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue,
-        prepared.warnings,
+        prepared.warnings, prepared.stand_ins, prepared.stand_fonts,
     )
 
 

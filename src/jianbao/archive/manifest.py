@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jianbao.archive.fingerprint import Inputs
@@ -51,10 +51,12 @@ class IssueMeta:
     units: tuple[str, ...]
     layout: str
     articles: tuple[str, ...]
+    stand_in_fonts: dict[str, str] = field(default_factory=dict)  # role → the stand-in font that set it
 
     @classmethod
     def from_json(cls, data: dict) -> IssueMeta:
-        return cls(**{**data, "units": tuple(data["units"]), "articles": tuple(data["articles"])})
+        return cls(**{**data, "units": tuple(data["units"]), "articles": tuple(data["articles"]),
+                      "stand_in_fonts": dict(data.get("stand_in_fonts") or {})})
 
 
 @dataclass(frozen=True)

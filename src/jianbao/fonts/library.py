@@ -14,8 +14,9 @@ from jianbao import defaults
 from jianbao.fonts.catalog import Assignment, Face, FontCatalog, is_ignorable
 from jianbao.fonts.embed import Prepared, Registration, prepare, register
 from jianbao.fonts.report import describe
+from jianbao.fonts.standin import StandIn, messages, stand_ins
 
-__all__ = ["Assignment", "Face", "FontLibrary", "folder_library", "is_ignorable"]
+__all__ = ["Assignment", "Face", "FontLibrary", "StandIn", "folder_library", "is_ignorable"]
 
 
 class FontLibrary(FontCatalog):
@@ -32,6 +33,14 @@ class FontLibrary(FontCatalog):
     def prepare(self, progress: Callable[[str], None] = lambda line: None) -> list[Prepared]:
         """Make the common repertoire of every role's face ready in the cache (make-issue --prepare-fonts)."""
         return prepare(self, progress)
+
+    def stand_ins(self, roles: Iterable[str]) -> list[StandIn]:
+        """The roles among ``roles`` that a stand-in font serves (see :mod:`.standin`)."""
+        return stand_ins(self, roles)
+
+    def stand_in_messages(self, roles: Iterable[str]) -> list[str]:
+        """What to tell the user about them, one line per role."""
+        return messages(stand_ins(self, roles), self.local_dir)
 
     def describe(self, chars_by_role: Mapping[str, Iterable[str]] | None = None) -> str:
         """The ``--fonts`` report."""

@@ -38,6 +38,10 @@ def describe(lib: FontCatalog, chars_by_role: Mapping[str, Iterable[str]] | None
         lines.append(f"{role_label(role)}：{face.family} {face.style}")
         lines.append(f"  文件：{where}")
         lines.append(f"  来源：{_ORIGINS[face.origin]}；{_OUTLINES[face.outlines]}")
+        if resolution.candidate is not None and resolution.candidate.stand_in:
+            from jianbao.fonts.standin import StandIn, font_name, message
+
+            lines.append(f"  替代字体：{message(StandIn(role, font_name(face)), lib.local_dir)}")
         if resolution.tried:
             lines.append("  未找到：" + "；".join(str(c) for c, _ in resolution.tried))
         lines.extend(f"    {note}" for _, notes in resolution.tried for note in notes)
