@@ -219,6 +219,9 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 
 def main() -> None:
+    from jianbao.portable import safe_console
+
+    safe_console(sys.stdout, sys.stderr)  # a GBK console or pipe: '?' for a character it lacks, no error
     try:
         code = run(sys.argv[1:])
     except BrokenPipeError:  # the reader went away (make-issue --fonts | head): not a fault

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from jianbao import portable
 from jianbao.compose.printed import chars_by_role
 from jianbao.compose.punctuation import ascii_punctuation
 from jianbao.design.layout import Layout
@@ -172,8 +173,8 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     try:
         result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
         os.chmod(tmp, 0o644)
-        _sync(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
-        os.replace(tmp, target)
+        portable.sync_file(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
+        portable.replace(tmp, target)
     except OSError as exc:
         raise OutputError(_write_message(target, exc)) from exc
     finally:
@@ -217,14 +218,6 @@ def _ensure_dir(out_dir: Path) -> None:
         raise OutputError(f"{display_path(out_dir)}：输出路径不是目录")
 
 
-def _sync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 _REASONS = {
     errno.ENOSPC: "磁盘空间不足",
     errno.EDQUOT: "超出磁盘配额",
@@ -246,4 +239,4 @@ def _reason(exc: OSError) -> str:
 
 
 def _write_message(target: Path, exc: OSError) -> str:
-    return f"{display_path(target)}：写入 PDF 失败（{_reason(exc)}），原有文件未改动"
+    return f"{display_path(target)}：写入 PDF 失败（{_reason(exc)}{portable.held_open_hint(exc)}），原有文件未改动"

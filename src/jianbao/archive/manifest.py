@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from jianbao import portable
 from jianbao.archive.fingerprint import Inputs
 
 FILE_NAME = "manifest.json"
@@ -155,7 +156,7 @@ def write_atomic(target: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        portable.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
