@@ -123,10 +123,14 @@ class Fingerprints:
         return self._program
 
     def snapshot(self) -> None:
-        """Identify the program and every layout in layouts/ (with its fonts) now, before builds start:
-        an input that changes during the run then makes its issues rebuild next time, never the reverse."""
+        """Identify the program and every layout — the folder's layouts/ and the built-in ones — (with
+        its fonts) now, before builds start: an input that changes during the run then makes its issues
+        rebuild next time, never the reverse."""
+        from jianbao import defaults
+
         layouts = self.root / "layouts"
-        names = sorted(p.stem for p in layouts.glob("*.yaml")) if layouts.is_dir() else []
+        own = {p.stem for p in layouts.glob("*.yaml")} if layouts.is_dir() else set()
+        names = sorted(own | set(defaults.layout_names()))
         for name in names:
             _, roles = self._layout(name)
             if roles is not None:
