@@ -170,6 +170,20 @@ def test_a_mac_finds_its_chinese_fonts_in_collections(tmp_path: Path, real_font:
     assert len(said) == 1 and said[0].startswith("报头和标题（小标宋）暂用 Songti SC Bold：")
 
 
+def test_one_font_reached_by_two_paths_is_one_font_in_the_pdf(project_copy: Path) -> None:
+    """As on Windows when simhei.ttf is copied into fonts/ for 黑体 while the installed SimHei stands
+    in for 小标宋: here LXGW WenKai copied in as 仿宋_GB2312.ttf, and installed, serving 楷体."""
+    if not LXGW.is_file():
+        pytest.skip("需要 LXGW WenKai（fonts-lxgw-wenkai）")
+    import shutil
+
+    shutil.copy(LXGW, project_copy / "fonts" / "仿宋_GB2312.ttf")
+    result = make_issue("2018-06", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    report = make_issue("--fonts", cwd=project_copy).stdout
+    assert "fangsong（仿宋）：LXGW WenKai" in report and "kaiti（楷体）：LXGW WenKai" in report
+
+
 # --- messages on a GBK console ---------------------------------------------------------------------
 
 
