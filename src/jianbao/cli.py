@@ -219,9 +219,10 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 
 def main() -> None:
-    from jianbao.portable import safe_console
+    from jianbao.portable import enable_ansi, safe_console
 
     safe_console(sys.stdout, sys.stderr)  # a GBK console or pipe: '?' for a character it lacks, no error
+    enable_ansi(sys.stdout)  # the batch progress line on a Windows console
     try:
         code = run(sys.argv[1:])
     except BrokenPipeError:  # the reader went away (make-issue --fonts | head): not a fault

@@ -6,6 +6,8 @@ and writing messages to a console or pipe that cannot encode every character.
   at a new file. The indexer and scanner let go within moments, so the rename is retried for about a
   second before the error is reported (with a hint that the file may be open in a viewer).
 * **Flushing** (``os.fsync``) needs a descriptor opened for writing on Windows (``_commit``).
+* **Progress line**: a batch run redraws its progress line with ANSI sequences (``\\r\\x1b[K``), which
+  the Windows console shows only once virtual-terminal processing is switched on for it.
 * **Messages**: a Windows console shows any character, but output redirected to a file or pipe — or a
   console in legacy mode — is encoded in the ANSI code page (cp936/GBK on a Chinese system), which lacks
   rare characters (𠮷, ✗). Such a character is printed as “?” instead of failing with
@@ -62,3 +64,20 @@ def safe_console(*streams: TextIO) -> None:
             continue
         with contextlib.suppress(ValueError, OSError, AttributeError):
             reconfigure(errors="replace")
+
+
+def enable_ansi(stream: TextIO) -> None:
+    """On Windows, switch on the console's handling of ANSI sequences for ``stream`` (Windows 10 and
+    later); elsewhere, and where the stream is not a console, nothing happens."""
+    if not WINDOWS or not stream.isatty():
+        return
+    import ctypes
+
+    with contextlib.suppress(Exception):  # an old console or no console: the line is merely less tidy
+        import msvcrt
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        handle = msvcrt.get_osfhandle(stream.fileno())  # type: ignore[attr-defined]
+        mode = ctypes.c_uint32()
+        if kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+            kernel32.SetConsoleMode(handle, mode.value | 0x0004)  # ENABLE_VIRTUAL_TERMINAL_PROCESSING
