@@ -12,7 +12,7 @@ What it measures, each as the whole ``make-issue`` process, medians of ``--runs`
 2. **No-op rebuild** (``--all`` with nothing changed) over M issues. Target: under 2 s for 500.
 
 The issues come from ``benchmarks/generate_issues.py`` (realistic text, 2–20 pages, every block type)
-in a throw-away project (``--workdir``, default a temporary folder) with this project's layouts and
+in a throw-away project (``--workdir``, default a temporary folder) with the built-in layout, this project's
 font configuration. Fonts are made ready first (``make-issue --prepare-fonts`` where the program has
 it) and one untimed build fills the font cache, so the timed runs measure rebuilding an archive on a
 machine that has built issues before. The font cache is the user's (``$JIANBAO_CACHE_DIR``).
@@ -103,10 +103,9 @@ def new_project(workdir: Path) -> Path:
     project = workdir / "project"
     if project.exists():
         shutil.rmtree(project)
-    shutil.copytree(ROOT / "layouts", project / "layouts")
-    fonts = project / "fonts"
+    fonts = project / "fonts"  # with the built-in layout and font configuration
     fonts.mkdir(parents=True)
-    for item in (ROOT / "fonts").iterdir():  # fonts.yaml, and licensed fonts dropped there (linked)
+    for item in (ROOT / "fonts").iterdir():  # a fonts.yaml, and licensed fonts dropped there (linked)
         if item.name == "fonts.yaml":
             shutil.copy(item, fonts / item.name)
         elif item.is_file():

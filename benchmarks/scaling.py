@@ -6,7 +6,7 @@
 
 The issues are 2018-06 with its articles repeated 1, 5 and 20 times (the same characters, so the
 same fonts; masthead, contents and closing once), written into a throw-away project with this
-project's layouts and font configuration and a font cache of its own, warmed by one untimed build.
+built-in layout and font configuration and a font cache of its own, warmed by one untimed build.
 
 For each size, as the whole ``make-issue`` process (median of ``--runs`` after a warm-up): wall and
 CPU time, peak resident memory, pages, and the cost per page. Then, from one instrumented build per
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -51,9 +50,7 @@ def make_project(where: Path, sizes: list[int]) -> dict[int, str]:
     import yaml
 
     _NoAliases = _no_aliases_dumper()
-    shutil.copytree(ROOT / "layouts", where / "layouts")
-    (where / "fonts").mkdir()
-    shutil.copy(ROOT / "fonts" / "fonts.yaml", where / "fonts")
+    (where / "fonts").mkdir()  # the built-in layout and font configuration
     (where / "content").mkdir()
     base = yaml.safe_load((ROOT / "content" / "2018-06.yaml").read_text(encoding="utf-8"))
     ids = {}

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from jianbao import defaults
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 # The printed copy's text, kept in the project (a copy of ../shared/reference/2018-06-print.txt) so
 # that the suite passes on a clone of the project alone.
 REFERENCE = ROOT / "tests" / "data" / "2018-06-print.txt"
+DEFAULT_LAYOUT = defaults.LAYOUTS / "default.yaml"  # the built-in design (package data)
+DEFAULT_FONTS = defaults.FONTS_CONFIG
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -52,9 +56,11 @@ def built_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def project_copy(tmp_path: Path) -> Path:
-    """A throw-away copy of the project's content, layouts and fonts config."""
-    for name in ("content", "layouts"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    """A throw-away copy of the project's content, with the built-in layout and font configuration
+    copied in as the folder's own layouts/default.yaml and fonts/fonts.yaml (tests edit them)."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "layouts").mkdir()
+    shutil.copy(DEFAULT_LAYOUT, tmp_path / "layouts" / "default.yaml")
     (tmp_path / "fonts").mkdir()
-    shutil.copy(ROOT / "fonts" / "fonts.yaml", tmp_path / "fonts" / "fonts.yaml")
+    shutil.copy(DEFAULT_FONTS, tmp_path / "fonts" / "fonts.yaml")
     return tmp_path

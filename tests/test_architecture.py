@@ -14,6 +14,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "jianbao"
 # Parts on one floor do not import each other (source, design and fonts know nothing of one another).
 FLOORS: dict[str, int] = {
     "errors": 0, "model": 0, "script": 0, "lazy_pillow": 0,  # shared foundations, independent
+    "portable": 0,  # what differs between Linux, macOS and Windows
+    "defaults": 0,  # the built-in layout and font configuration (package data) and their paths
     "__init__": 1, "yamlfile": 1,  # the package's face; the YAML reader every file format uses
     "source": 2, "design": 2, "fonts": 2,  # YAML → model; layout data; font roles and files
     "manuscripts": 2,  # Word, text and printed issues → YAML sources (may use source)
@@ -21,6 +23,7 @@ FLOORS: dict[str, int] = {
     "render": 4,  # pages → PDF (and other formats)
     "pipeline": 5,  # one build, atomic
     "archive": 6,  # many builds: batch, manifest, record, volume
+    "folder": 6,  # a bulletin folder: finding it, make-issue init
     "cli": 7, "__main__": 8,
 }
 # Parts on one floor that may use a neighbour: manuscripts checks what it writes with source's loader.

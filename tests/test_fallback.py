@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, make_issue
+from conftest import DEFAULT_FONTS, ROOT, make_issue
 from jianbao.fonts import FontLibrary
 from jianbao.fonts import convert as convert_module
 from jianbao.fonts.repertoire import gb2312
@@ -140,10 +140,9 @@ def gb2312_build(tmp_path_factory: pytest.TempPathFactory, gb2312_font: Path) ->
     """2018-06 with a name outside GB 2312 in its first paragraph, built with 仿宋_GB2312.ttf dropped
     into the project's fonts/ folder and the project's own fonts.yaml."""
     project = tmp_path_factory.mktemp("project")
-    for name in ("content", "layouts"):
-        shutil.copytree(ROOT / name, project / name)
+    shutil.copytree(ROOT / "content", project / "content")
     (project / "fonts").mkdir()
-    shutil.copy(ROOT / "fonts" / "fonts.yaml", project / "fonts")
+    shutil.copy(DEFAULT_FONTS, project / "fonts")
     shutil.copy(gb2312_font, project / "fonts")
     _edit(project, FIRST, f"{NAME}：{FIRST}")
     cache = tmp_path_factory.mktemp("cache")

@@ -18,7 +18,9 @@ from jianbao.fonts.cache import Cache, default_cache_dir
 from jianbao.fonts.discover import SystemFonts
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_CONFIG = ROOT / "fonts" / "fonts.yaml"
+from conftest import DEFAULT_FONTS  # noqa: E402
+
+PROJECT_CONFIG = DEFAULT_FONTS
 
 NOTO_SERIF_REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 NOTO_SERIF_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")

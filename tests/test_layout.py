@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import DEFAULT_LAYOUT
 from jianbao.design.load import load_layout
 from jianbao.errors import LayoutError
 
@@ -14,7 +14,7 @@ MM = 72 / 25.4
 
 
 def test_default_layout_is_the_gbt9704_grid() -> None:
-    layout = load_layout(ROOT / "layouts" / "default.yaml")
+    layout = load_layout(DEFAULT_LAYOUT)
     page = layout.page
     assert (round(page.width / MM), round(page.height / MM)) == (210, 297)
     assert page.margin_top == pytest.approx(37 * MM) and page.margin_left == pytest.approx(28 * MM)
@@ -33,14 +33,14 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_unknown_field_names_file_and_field(tmp_path: Path) -> None:
-    text = (ROOT / "layouts" / "default.yaml").read_text(encoding="utf-8")
+    text = (DEFAULT_LAYOUT).read_text(encoding="utf-8")
     path = _write(tmp_path, text.replace("  chars_per_line: 28", "  chars_per_lin: 28"))
     with pytest.raises(LayoutError, match=r"custom\.yaml page\.chars_per_lin：未知字段"):
         load_layout(path)
 
 
 def test_bad_length_is_explained(tmp_path: Path) -> None:
-    text = (ROOT / "layouts" / "default.yaml").read_text(encoding="utf-8")
+    text = (DEFAULT_LAYOUT).read_text(encoding="utf-8")
     path = _write(tmp_path, text.replace("margin_top: 37mm", "margin_top: 37 millimetres"))
     with pytest.raises(LayoutError, match=r"page\.margin_top：无法识别的长度"):
         load_layout(path)
@@ -52,6 +52,6 @@ def test_missing_layout_file(tmp_path: Path) -> None:
 
 
 def test_a_layout_with_another_grid_changes_the_cell(tmp_path: Path) -> None:
-    text = (ROOT / "layouts" / "default.yaml").read_text(encoding="utf-8")
+    text = (DEFAULT_LAYOUT).read_text(encoding="utf-8")
     layout = load_layout(_write(tmp_path, text.replace("chars_per_line: 28", "chars_per_line: 26")))
     assert layout.page.cell == pytest.approx(156 * MM / 26)

@@ -21,8 +21,10 @@ from jianbao.yamlfile import fast as fastyaml
 from jianbao.yamlfile import nodes as yamlnodes
 
 ROOT = Path(__file__).resolve().parents[1]
+from conftest import DEFAULT_LAYOUT  # noqa: E402
+
 GOOD = [ROOT / "content" / "2018-06.yaml", ROOT / "docs" / "example-issue.yaml"]
-LAYOUT = ROOT / "layouts" / "default.yaml"
+LAYOUT = DEFAULT_LAYOUT
 
 pytestmark = pytest.mark.skipif(fastyaml.CheckedComposer is None, reason="PyYAML without libyaml")
 

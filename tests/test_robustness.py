@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, make_issue
+from conftest import DEFAULT_FONTS, DEFAULT_LAYOUT, ROOT, make_issue
 from pdftext import glyphs
 
 BAD = Path(__file__).resolve().parent / "bad"
@@ -42,9 +42,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def _project(where: Path) -> Path:
     """A copy of the project without its content: layouts and the font roles."""
-    shutil.copytree(ROOT / "layouts", where / "layouts")
+    (where / "layouts").mkdir(parents=True)
+    shutil.copy(DEFAULT_LAYOUT, where / "layouts" / "default.yaml")
     (where / "fonts").mkdir(parents=True)
-    shutil.copy(ROOT / "fonts" / "fonts.yaml", where / "fonts" / "fonts.yaml")
+    shutil.copy(DEFAULT_FONTS, where / "fonts" / "fonts.yaml")
     (where / "content").mkdir()
     return where
 
@@ -213,7 +214,7 @@ closing:
         assert item in printed, item[:20]
     from jianbao.design.load import load_layout
 
-    page = load_layout(ROOT / "layouts" / "default.yaml").page
+    page = load_layout(DEFAULT_LAYOUT).page
     left, right = page.margin_left, page.margin_left + page.block_width
     for index in range(len(reader.pages)):
         for glyph in glyphs(pdf, index):

@@ -25,10 +25,7 @@ def volume(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from conftest import ROOT
 
     project = tmp_path_factory.mktemp("volume")
-    for name in ("content", "layouts"):
-        shutil.copytree(ROOT / name, project / name)
-    (project / "fonts").mkdir()
-    shutil.copy(ROOT / "fonts" / "fonts.yaml", project / "fonts" / "fonts.yaml")
+    shutil.copytree(ROOT / "content", project / "content")  # the built-in layout and fonts config
     variant(project, 2018, 7)
     variant(project, 2019, 1)
     result = make_issue("--volume", "2018", cwd=project)

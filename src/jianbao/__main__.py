@@ -1,3 +1,4 @@
 from jianbao.cli import console
 
-console()
+if __name__ == "__main__":  # not again in a worker process started by 'spawn'
+    console()

@@ -12,6 +12,10 @@
     make-issue import FILE… [--into ID | -o PATH]
                                         manuscripts (.docx .txt .md) → articles; a printed issue
                                         (.pdf or its text) → a whole source
+    make-issue init [DIR] [--force]     a new bulletin folder with a commented example issue
+
+The bulletin folder is the first folder at or above the current one that holds content/ (or the
+marker make-issue init writes); -C DIR names it.
 
 Exit status: 0 success, 2 invalid input or usage, 1 internal failure (batch: any issue failed).
 """
@@ -61,18 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, metavar="N", default=None, help="同时运行的进程数（默认：CPU 核数）")
     p.add_argument("--force", action="store_true", help="不论有无改动，全部重新生成")
     p.add_argument("--volume", metavar="YEAR", default=None, help="把该年各期合订成一个 PDF（合订本）")
-    p.add_argument("--root", metavar="DIR", default=None, help="项目目录（默认自动查找含 layouts/ 的目录）")
+    p.add_argument("-C", "--root", metavar="DIR", default=None,
+                   help="简报目录（默认：从当前目录向上查找第一个含 content/ 的目录）")
     p.add_argument("--debug", action="store_true", help="出错时显示 Python 调用栈")
     p.add_argument("--version", action="version", version=f"make-issue (jianbao) {__version__}")
     return p
 
 
 def find_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` that holds layouts/ (the project)."""
-    for d in (start, *start.parents):
-        if (d / "layouts").is_dir() and (d / "fonts").is_dir():
-            return d
-    return start
+    """The bulletin folder at or above ``start`` (see jianbao.folder); ``start`` itself when none."""
+    from jianbao.folder import find_folder
+
+    return find_folder(start) or start
 
 
 def resolve_source(arg: str, root: Path) -> Path:
@@ -86,7 +90,11 @@ def resolve_source(arg: str, root: Path) -> Path:
         raise UsageError(f"“{arg}”不是有效的期号 ID（应为 年-期，如 2018-06）或 .yaml 文件路径")
     path = root / "content" / f"{arg}.yaml"
     if not path.is_file():
-        raise UsageError(f"找不到第 {arg} 期的源文件 {display_path(path)}")
+        from jianbao.folder import is_bulletin_folder
+
+        hint = "" if is_bulletin_folder(root) else (
+            "（当前目录及其上级目录都不是简报目录：用 make-issue init 目录名 新建一个，或用 -C 目录 指明）")
+        raise UsageError(f"找不到第 {arg} 期的源文件 {display_path(path)}{hint}")
     return path
 
 
@@ -139,6 +147,8 @@ def _run_manuscripts(argv: list[str]) -> int:
 def run(argv: list[str]) -> int:
     if argv and argv[0] in ("new", "import"):
         return _run_manuscripts(argv)
+    if argv[:1] == ["init"]:
+        return _run_init(argv[1:])
     args = _parser().parse_args(argv)
     batch_mode = bool(args.all or args.volume or args.force or args.jobs is not None or len(args.issues) > 1
                       or any(YEAR.match(a) for a in args.issues))
@@ -157,6 +167,24 @@ def run(argv: list[str]) -> int:
         return 130
 
 
+def _run_init(argv: list[str]) -> int:
+    """make-issue init [DIR] [--force]: see jianbao.folder.init."""
+    from jianbao.folder.init import init_folder, report
+
+    p = _Parser(prog="make-issue init",
+                description="新建简报目录：content/（带注释的示例一期）、fonts/、layouts/、.gitignore。")
+    p.add_argument("folder", nargs="?", default=".", metavar="DIR", help="要创建的目录（默认：当前目录）")
+    p.add_argument("--force", action="store_true", help="目录不是空的也补齐所需文件（已有的文件不会被覆盖）")
+    args = p.parse_args(argv)
+    try:
+        created = init_folder(Path(args.folder), force=args.force)
+    except UserError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    sys.stdout.write(report(created, Path.cwd()))
+    return 0
+
+
 def _run_single(args: argparse.Namespace) -> int:
     """One issue: build it, or --check / --fonts."""
     from jianbao.pipeline import Project, build, prepare
@@ -164,9 +192,9 @@ def _run_single(args: argparse.Namespace) -> int:
     if args.root:
         root = Path(args.root)
     elif args.issue and args.issue.endswith((".yaml", ".yml")):
-        root = find_root(Path(args.issue).resolve().parent)
-        if not (root / "layouts").is_dir():
-            root = find_root(Path.cwd())
+        from jianbao.folder import find_folder
+
+        root = find_folder(Path(args.issue).resolve().parent) or find_root(Path.cwd())
     else:
         root = find_root(Path.cwd())
     project = Project(root)
@@ -191,11 +219,13 @@ def _run_single(args: argparse.Namespace) -> int:
     if args.check:
         prepared = prepare(source, project)
         sys.stderr.writelines(f"{w}\n" for w in prepared.warnings)
+        sys.stderr.writelines(f"{line}\n" for line in prepared.stand_ins)
         print(f"{display_path(source)}：校验通过（{len(prepared.issue.articles)} 篇文章）")
         return 0
     out_dir = Path(args.out) if args.out else root / "out"
     result = build(source, out_dir, project)
     sys.stderr.writelines(f"{w}\n" for w in result.warnings)
+    sys.stderr.writelines(f"{line}\n" for line in result.stand_ins)
     print(
         f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
         f"{result.seconds:.2f} s"
@@ -246,6 +276,10 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 
 def main() -> None:
+    from jianbao.portable import enable_ansi, safe_console
+
+    safe_console(sys.stdout, sys.stderr)  # a GBK console or pipe: '?' for a character it lacks, no error
+    enable_ansi(sys.stdout)  # the batch progress line on a Windows console
     try:
         code = run(sys.argv[1:])
     except BrokenPipeError:  # the reader went away (make-issue --fonts | head): not a fault

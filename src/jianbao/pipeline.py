@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from jianbao import portable
 from jianbao.compose.printed import chars_by_role, issue_texts
 from jianbao.compose.punctuation import ascii_punctuation
 from jianbao.design.layout import Layout
@@ -27,7 +28,7 @@ from jianbao.errors import (
     SourceError,
     display_path,
 )
-from jianbao.fonts import FontLibrary
+from jianbao.fonts import FontLibrary, folder_library
 from jianbao.model import Issue
 from jianbao.source import load_issue
 from jianbao.source.locate import find_in_source
@@ -56,7 +57,7 @@ class Project(NamedTuple):
         return self.root / "fonts"
 
     def font_library(self) -> FontLibrary:
-        return FontLibrary(self.fonts_dir / "fonts.yaml", self.fonts_dir)
+        return folder_library(self.fonts_dir)
 
 
 class BuildWarning(NamedTuple):
@@ -77,6 +78,8 @@ class Prepared:
     chars: dict[str, set[str]]
     assignment: Assignment | None = None  # which font draws each character of each role
     warnings: list[BuildWarning] = field(default_factory=list)
+    stand_ins: list[str] = field(default_factory=list)  # roles a stand-in font serves, as told to the user
+    stand_fonts: dict[str, str] = field(default_factory=dict)  # role → that stand-in font
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class BuildResult:
     issue: Issue | None = None  # the validated issue the PDF was made from (batch runs record it)
     warnings: list[BuildWarning] = field(default_factory=list)  # e.g. characters set in a fallback font
     article_pages: tuple[int, ...] = ()  # each article's first page (from 0), from the layout
+    stand_ins: list[str] = field(default_factory=list)  # roles set in a stand-in font (fonts.standin)
+    stand_fonts: dict[str, str] = field(default_factory=dict)  # role → that stand-in font
 
 
 def prepare(source: Path, project: Project) -> Prepared:
@@ -101,7 +106,9 @@ def prepare(source: Path, project: Project) -> Prepared:
     assignment, warnings = assign_fonts(lines, issue, library, chars)
     warnings += [BuildWarning(where, message) for where, message in ascii_punctuation(issue, printed, lines)]
     warnings.sort(key=lambda w: (w.location.line, w.location.column))
-    return Prepared(issue, layout, library, chars, assignment, warnings)
+    stand = library.stand_ins(chars)
+    return Prepared(issue, layout, library, chars, assignment, warnings, library.stand_in_messages(chars),
+                    {s.role: s.font for s in stand})
 
 
 def assign_fonts(
@@ -171,8 +178,8 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
         document = compose(prepared.issue, prepared.layout, fonts)
         render_pdf(document, tmp)
         os.chmod(tmp, 0o644)
-        _sync(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
-        os.replace(tmp, target)
+        portable.sync_file(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
+        portable.replace(tmp, target)
     except OSError as exc:
         raise OutputError(_write_message(target, exc)) from exc
     finally:
@@ -181,6 +188,7 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     return BuildResult(
         target, len(document.pages), target.stat().st_size, time.perf_counter() - started, prepared.issue,
         prepared.warnings, tuple(page for page, anchor in document.outline() if anchor.level == 0),
+        prepared.stand_ins, prepared.stand_fonts,
     )
 
 
@@ -216,14 +224,6 @@ def _ensure_dir(out_dir: Path) -> None:
         raise OutputError(f"{display_path(out_dir)}：输出路径不是目录")
 
 
-def _sync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 _REASONS = {
     errno.ENOSPC: "磁盘空间不足",
     errno.EDQUOT: "超出磁盘配额",
@@ -245,4 +245,4 @@ def _reason(exc: OSError) -> str:
 
 
 def _write_message(target: Path, exc: OSError) -> str:
-    return f"{display_path(target)}：写入 PDF 失败（{_reason(exc)}），原有文件未改动"
+    return f"{display_path(target)}：写入 PDF 失败（{_reason(exc)}{portable.held_open_hint(exc)}），原有文件未改动"

@@ -222,8 +222,10 @@ def _interrupt_on_sigterm() -> Iterator[None]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    """'fork' on Linux (workers start with the program loaded); 'spawn' elsewhere: the only method on
+    Windows, and the safe one on macOS, where forking a process that has used system libraries can crash."""
+    fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if fork else "spawn")
 
 
 def _execute(jobs: list[Job], workers: int, build: Callable[[Job], Outcome],

@@ -3,10 +3,11 @@
 An issue's PDF depends on four inputs, each reduced to a SHA-256 hex digest:
 
 * ``source``  the bytes of its YAML file;
-* ``layout``  the bytes of the layout file it names (``layouts/<name>.yaml``);
+* ``layout``  the bytes of the layout file it names (the folder's ``layouts/<name>.yaml``, else the
+  built-in one of that name);
 * ``fonts``   for every font role that layout uses, the faces that serve it — its own face and the
   later candidates that draw characters it lacks — (file, face index and the file's content hash),
-  plus fonts/fonts.yaml and the list of files in the project's fonts/ folder;
+  plus the built-in fonts.yaml, the folder's fonts/fonts.yaml and the list of files in its fonts/;
 * ``program`` the jianbao version, a hash of the code that makes PDFs, and the versions of the
   libraries it uses (ReportLab, fontTools, PyYAML).
 
@@ -122,10 +123,14 @@ class Fingerprints:
         return self._program
 
     def snapshot(self) -> None:
-        """Identify the program and every layout in layouts/ (with its fonts) now, before builds start:
-        an input that changes during the run then makes its issues rebuild next time, never the reverse."""
+        """Identify the program and every layout — the folder's layouts/ and the built-in ones — (with
+        its fonts) now, before builds start: an input that changes during the run then makes its issues
+        rebuild next time, never the reverse."""
+        from jianbao import defaults
+
         layouts = self.root / "layouts"
-        names = sorted(p.stem for p in layouts.glob("*.yaml")) if layouts.is_dir() else []
+        own = {p.stem for p in layouts.glob("*.yaml")} if layouts.is_dir() else set()
+        names = sorted(own | set(defaults.layout_names()))
         for name in names:
             _, roles = self._layout(name)
             if roles is not None:
@@ -160,12 +165,12 @@ class Fingerprints:
         return self._fonts[roles]
 
     def _compute_fonts(self, roles: frozenset[str]) -> str | None:
-        from jianbao.fonts import FontLibrary
+        from jianbao.fonts import folder_library
 
         fonts_dir = self.root / "fonts"
         try:
             if self._library is None:
-                self._library = FontLibrary(fonts_dir / "fonts.yaml", fonts_dir)
+                self._library = folder_library(fonts_dir)
                 self._font_base = self._folder_digest(fonts_dir)
             library = self._library
             h = hashlib.sha256(str(self._font_base).encode())
@@ -179,8 +184,11 @@ class Fingerprints:
 
     @staticmethod
     def _folder_digest(fonts_dir: Path) -> str:
-        """fonts/fonts.yaml and the names, sizes and times of the files in fonts/ (not their bytes)."""
-        h = hashlib.sha256()
+        """The built-in fonts.yaml, fonts/fonts.yaml and the names, sizes and times of the files in fonts/
+        (not their bytes)."""
+        from jianbao import defaults
+
+        h = hashlib.sha256(file_digest(defaults.FONTS_CONFIG).encode())
         try:
             h.update(file_digest(fonts_dir / "fonts.yaml").encode())
         except OSError:

@@ -17,9 +17,10 @@ import contextlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from jianbao import portable
 from jianbao.archive.fingerprint import Inputs
 
 FILE_NAME = "manifest.json"
@@ -52,11 +53,13 @@ class IssueMeta:
     layout: str
     articles: tuple[str, ...]
     article_pages: tuple[int, ...] = ()  # each article's first page (from 0), as laid out
+    stand_in_fonts: dict[str, str] = field(default_factory=dict)  # role → the stand-in font that set it
 
     @classmethod
     def from_json(cls, data: dict) -> IssueMeta:
         return cls(**{**data, "units": tuple(data["units"]), "articles": tuple(data["articles"]),
-                      "article_pages": tuple(int(p) for p in data.get("article_pages", ()))})
+                      "article_pages": tuple(int(p) for p in data.get("article_pages", ())),
+                      "stand_in_fonts": dict(data.get("stand_in_fonts") or {})})
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ def write_atomic(target: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        portable.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -155,6 +155,8 @@ def summary(report: Report) -> tuple[str, str]:
     if report.record:
         out.append("记录：" + "、".join(display_path(p) for p in report.record))
     err: list[str] = []
+    # the same fonts serve every issue of a run: each stand-in is told once
+    err.extend(dict.fromkeys(line for o in sorted(report.built, key=lambda o: o.id) for line in o.stand_ins))
     warned = sorted((o for o in report.built if o.warnings), key=lambda o: o.id)
     if warned:
         err.append(f"有警告的期（{len(warned)}，PDF 已生成）：")

@@ -3,7 +3,7 @@
 Written into the output folder from the manifest after every batch run:
 
 * ``index.json`` for programs: one object per issue with id, title, date, edition, pages, size,
-  SHA-256 of the PDF and the article titles;
+  SHA-256 of the PDF, the article titles and the font roles set in a stand-in font (``stand_in_fonts``);
 * ``index.html`` for people: the same as a table, each PDF linked;
 * ``index.csv`` for spreadsheets (UTF-8 with a byte-order mark, so Excel shows the Chinese).
 
@@ -22,12 +22,13 @@ from pathlib import Path
 
 from jianbao import __version__
 from jianbao.archive.manifest import Entry, Manifest, write_if_changed
+from jianbao.fonts.config import ROLE_NAMES
 
 JSON_NAME = "index.json"
 HTML_NAME = "index.html"
 CSV_NAME = "index.csv"
 
-CSV_COLUMNS = ("id", "title", "date", "edition", "pages", "size", "sha256", "file", "articles")
+CSV_COLUMNS = ("id", "title", "date", "edition", "pages", "size", "sha256", "file", "articles", "stand_in_fonts")
 
 
 def rows(manifest: Manifest) -> list[dict]:
@@ -51,6 +52,7 @@ def _row(entry: Entry) -> dict:
         "size": entry.pdf.size,
         "sha256": entry.pdf.sha256,
         "articles": list(m.articles),
+        "stand_in_fonts": dict(m.stand_in_fonts),  # font role → the free font that stood in for the office's
     }
 
 
@@ -80,9 +82,14 @@ def to_csv(data: list[dict]) -> bytes:
     for row in data:
         writer.writerow([
             row["id"], row["title"], row["date"], row["edition"] or "", row["pages"], row["size"],
-            row["sha256"], row["file"], "；".join(row["articles"]),
+            row["sha256"], row["file"], "；".join(row["articles"]), _stand_ins(row),
         ])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _stand_ins(row: dict) -> str:
+    """仿宋：Noto Serif CJK SC；楷体：LXGW WenKai"""
+    return "；".join(f"{ROLE_NAMES.get(role, role)}：{font}" for role, font in row["stand_in_fonts"].items())
 
 
 _STYLE = """
@@ -111,10 +118,11 @@ def to_html(data: list[dict]) -> bytes:
         "<body>",
         "<h1>简报发送记录</h1>",
         f"<p>共 {len(data)} 期，{total_pages} 页。SHA-256 是每个 PDF 文件内容的指纹："
-        "文件只要改动一个字节，指纹就不同，可用来核对发出的是哪一个文件。</p>",
+        "文件只要改动一个字节，指纹就不同，可用来核对发出的是哪一个文件。"
+        "“替代字体”列出没有找到单位常用字体、暂用免费字体排印的字体角色。</p>",
         "<table>",
         "<thead><tr><th>期号</th><th>标题</th><th>印发日期</th><th>版别</th><th>页数</th><th>大小</th>"
-        "<th>SHA-256</th><th>文章</th></tr></thead>",
+        "<th>SHA-256</th><th>文章</th><th>替代字体</th></tr></thead>",
         "<tbody>",
     ]
     for r in data:
@@ -123,7 +131,7 @@ def to_html(data: list[dict]) -> bytes:
             f'<tr><td><a href="{e(r["file"])}">{e(r["id"])}</a></td><td>{e(r["title"])}</td>'
             f'<td class="n">{e(r["date"])}</td><td>{e(r["edition"] or "")}</td>'
             f'<td class="n">{r["pages"]}</td><td class="n">{r["size"] / 1024:.0f} KB</td>'
-            f'<td><code>{e(r["sha256"])}</code></td><td><ol>{articles}</ol></td></tr>'
+            f'<td><code>{e(r["sha256"])}</code></td><td><ol>{articles}</ol></td><td>{e(_stand_ins(r))}</td></tr>'
         )
     lines += ["</tbody>", "</table>", f"<p>由 jianbao {e(__version__)} 生成。</p>", "</body>", "</html>", ""]
     return "\n".join(lines).encode("utf-8")

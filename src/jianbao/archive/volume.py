@@ -105,12 +105,12 @@ def _draw(front: FrontMatter, root: Path, layout_name: str, front_pdf: Path) -> 
     from jianbao.compose.printed import chars_by_role
     from jianbao.compose.volume import compose_front_matter, front_matter_texts
     from jianbao.design.load import layout_path, load_layout
-    from jianbao.fonts import FontLibrary
+    from jianbao.fonts import folder_library
     from jianbao.pipeline import register_fonts
     from jianbao.render.pdf import render_pdf
 
     layout = load_layout(layout_path(root / "layouts", layout_name))
-    library = FontLibrary(root / "fonts" / "fonts.yaml", root / "fonts")
+    library = folder_library(root / "fonts")
     fonts = register_fonts(library, library.assign(chars_by_role(front_matter_texts(front, layout))))
     render_pdf(compose_front_matter(front, layout, fonts), front_pdf, compress=True)
 

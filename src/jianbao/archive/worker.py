@@ -43,6 +43,7 @@ class Outcome:
     internal: bool = False  # the failure is a fault of the program (error holds a traceback)
     seconds: float = 0.0
     warnings: tuple[str, ...] = ()  # advice that did not stop the build (fallback fonts, ASCII marks)
+    stand_ins: tuple[str, ...] = ()  # roles set in a stand-in font, as told to the user (fonts.standin)
 
     @property
     def ok(self) -> bool:
@@ -88,8 +89,9 @@ def build_job(job: Job) -> Outcome:
             sha = hashlib.file_digest(f, "sha256").hexdigest()
         assert result.issue is not None
         pdf = PdfFile(result.path.name, st.st_size, st.st_mtime_ns, sha, result.pages)
-        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue, result.article_pages),
-                       seconds=time.perf_counter() - started, warnings=tuple(str(w) for w in result.warnings))
+        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue, result.article_pages, result.stand_fonts),
+                       seconds=time.perf_counter() - started, warnings=tuple(str(w) for w in result.warnings),
+                       stand_ins=tuple(result.stand_ins))
     except UserError as exc:
         return Outcome(job.id, error=str(exc), seconds=time.perf_counter() - started)
     except Exception:
@@ -97,7 +99,7 @@ def build_job(job: Job) -> Outcome:
                        seconds=time.perf_counter() - started)
 
 
-def _meta(issue: Issue, article_pages: tuple[int, ...]) -> IssueMeta:
+def _meta(issue: Issue, article_pages: tuple[int, ...], stand_fonts: dict[str, str]) -> IssueMeta:
     return IssueMeta(
         title=issue.document_title,
         series=issue.series_title,
@@ -112,4 +114,5 @@ def _meta(issue: Issue, article_pages: tuple[int, ...]) -> IssueMeta:
         layout=issue.layout,
         articles=tuple(a.title for a in issue.articles),
         article_pages=article_pages,
+        stand_in_fonts=dict(stand_fonts),
     )

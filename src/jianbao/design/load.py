@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from jianbao import defaults
 from jianbao.design.layout import CMYK, ClosingDesign, Layout, Masthead, Page, PageNumber, Rule, TextStyle, Typography
 from jianbao.errors import LayoutError
 from jianbao.yamlfile import fast as fastyaml
@@ -112,13 +113,20 @@ class _Reader:
 
 
 def layout_path(layouts_dir: Path, name: str) -> Path:
-    return layouts_dir / f"{name}.yaml"
+    """The file of layout ``name``: the folder's own ``layouts/<name>.yaml`` when it has one, else the
+    built-in layout of that name (package data), else the folder's path (for the error message)."""
+    own = layouts_dir / f"{name}.yaml"
+    if own.is_file():
+        return own
+    builtin = defaults.LAYOUTS / f"{name}.yaml"
+    return builtin if builtin.is_file() else own
 
 
 def load_layout(path: Path) -> Layout:
     """Read and check one layout file."""
     if not path.is_file():
-        raise LayoutError(f"{path}：找不到版式文件")
+        builtin = "、".join(defaults.layout_names())
+        raise LayoutError(f"{path}：找不到版式文件（自带的版式：{builtin}；自己的版式放在简报目录的 layouts/ 中）")
     try:
         raw = fastyaml.safe_load(path.read_text(encoding="utf-8-sig"))  # = yaml.safe_load, with libyaml
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

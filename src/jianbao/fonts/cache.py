@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,10 +26,15 @@ from typing import Any
 
 
 def default_cache_dir() -> Path:
-    """$JIANBAO_CACHE_DIR, else $XDG_CACHE_HOME/jianbao, else ~/.cache/jianbao."""
+    """$JIANBAO_CACHE_DIR, else $XDG_CACHE_HOME/jianbao, else the system's place for caches:
+    %LOCALAPPDATA%\\jianbao\\cache on Windows, ~/Library/Caches/jianbao on macOS, ~/.cache/jianbao."""
     explicit = os.environ.get("JIANBAO_CACHE_DIR")
     if explicit:
         return Path(explicit)
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"], "jianbao", "cache")
+    if sys.platform == "darwin" and not os.environ.get("XDG_CACHE_HOME"):
+        return Path.home() / "Library" / "Caches" / "jianbao"
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg else Path.home() / ".cache"
     return base / "jianbao"

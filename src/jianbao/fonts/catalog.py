@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from jianbao.errors import FontError, display_path
 from jianbao.fonts.cache import Cache, default_cache_dir
-from jianbao.fonts.config import ROLES, Candidate, load_config, role_label
+from jianbao.fonts.config import ROLES, Candidate, load_configs, role_label
 from jianbao.fonts.coverage import Coverage, read_cmap
 from jianbao.fonts.discover import Found, SystemFonts, find_local, local_font_files
 
@@ -94,12 +94,17 @@ def _face(role: str, candidate: Candidate, found: Found) -> Face:
 class FontCatalog:
     """The font roles of a project: which face serves each role, and which characters each face has."""
 
-    def __init__(self, config: Path, local_dir: Path, cache_dir: Path | None = None) -> None:
+    def __init__(self, config: Path, local_dir: Path, cache_dir: Path | None = None, *,
+                 defaults: Path | None = None, system_dirs: list[Path] | None = None) -> None:
+        """``config``: the folder's fonts.yaml; ``defaults``: the built-in one it overrides role by role
+        (``config`` may then be missing); ``system_dirs``: scan these folders for installed fonts
+        instead of asking the system."""
         self.config_path = config
+        self.defaults_path = defaults
         self.local_dir = local_dir
         self.cache = Cache(cache_dir if cache_dir is not None else default_cache_dir())
-        self.candidates = load_config(config)
-        self.system = SystemFonts(self.cache)
+        self.candidates, self.role_config = load_configs(config, defaults)
+        self.system = SystemFonts(self.cache, system_dirs)
         self._local_files: list[Path] | None = None
         self._resolved: dict[str, Resolution] = {}
         self._all_faces: dict[str, list[Face]] = {}
@@ -168,7 +173,7 @@ class FontCatalog:
         notes = "".join(f"\n  {note}" for _, ns in resolution.tried for note in ns)
         return (
             f"找不到字体角色 {role_label(role)} 可用的字体。"
-            f"已按 {display_path(self.config_path)} 依次查找：{tried}。{notes}\n"
+            f"已按 {display_path(self.role_config.get(role, self.config_path))} 依次查找：{tried}。{notes}\n"
             f"请把单位授权的字体文件放入 {display_path(self.local_dir)}/ 目录，"
             f"或安装免费字体：{install_hint()}"
         )

@@ -20,7 +20,25 @@ ROLE_NAMES = {
     "songti": "宋体",
 }
 
-_KEYS = {"file", "family", "style", "index"}
+# What each role sets, and the office fonts it is meant for (what to put in fonts/ when a stand-in serves).
+ROLE_USES = {
+    "xiaobiaosong": "报头和标题",
+    "fangsong": "正文",
+    "fangsong-bold": "正文加粗",
+    "heiti": "一级标题",
+    "kaiti": "二级标题和署名",
+    "songti": "页码",
+}
+OFFICE_FONTS = {
+    "xiaobiaosong": ("方正小标宋简体",),
+    "fangsong": ("仿宋_GB2312", "FangSong"),
+    "fangsong-bold": ("仿宋_GB2312", "FangSong"),
+    "heiti": ("黑体", "SimHei"),
+    "kaiti": ("楷体_GB2312", "KaiTi"),
+    "songti": ("宋体", "SimSun"),
+}
+
+_KEYS = {"file", "family", "style", "index", "stand_in"}
 
 
 class Candidate(NamedTuple):
@@ -30,6 +48,7 @@ class Candidate(NamedTuple):
     family: str | None = None
     style: str | None = None
     index: int | None = None  # type: ignore[assignment]  # a field named like tuple.index
+    stand_in: bool = False  # a free font that serves until the office's own font is found
 
     def __str__(self) -> str:
         if self.file is None:
@@ -43,6 +62,23 @@ class Candidate(NamedTuple):
 def role_label(role: str) -> str:
     name = ROLE_NAMES.get(role)
     return f"{role}（{name}）" if name else role
+
+
+def load_configs(path: Path, defaults: Path | None) -> tuple[dict[str, tuple[Candidate, ...]], dict[str, Path]]:
+    """The candidates of every role: those of ``defaults`` (the built-in configuration), with the
+    roles that ``path`` (a folder's fonts/fonts.yaml) lists replaced by its own; without
+    ``defaults``, ``path`` alone. Also which file each role's candidates come from."""
+    if defaults is None:
+        own = load_config(path)
+        return own, dict.fromkeys(own, path)
+    merged = load_config(defaults)
+    origin = dict.fromkeys(merged, defaults)
+    if path.is_file():
+        own = load_config(path)
+        merged.update(own)
+        origin.update(dict.fromkeys(own, path))
+    order = {role: n for n, role in enumerate(ROLES)}
+    return {r: merged[r] for r in sorted(merged, key=order.__getitem__)}, origin
 
 
 def load_config(path: Path) -> dict[str, tuple[Candidate, ...]]:
@@ -79,7 +115,7 @@ def _candidate(where: str, role: str, n: int, item: object) -> Candidate:
         raise FontError(f"{prefix}：候选字体应写成 {{file: ...}} 或 {{family: ..., style: ...}}")
     unknown = sorted(str(k) for k in item if k not in _KEYS)
     if unknown:
-        raise FontError(f"{prefix}：未知的键 {', '.join(unknown)}（可用：file、family、style、index）")
+        raise FontError(f"{prefix}：未知的键 {', '.join(unknown)}（可用：file、family、style、index、stand_in）")
     if "file" not in item and "family" not in item:
         raise FontError(f"{prefix}：需要 file（fonts/ 目录中的文件名或通配符）或 family（已安装的字体族名）")
     for key in ("file", "family", "style"):
@@ -91,4 +127,7 @@ def _candidate(where: str, role: str, n: int, item: object) -> Candidate:
             raise FontError(f"{prefix}：index 只能与 file 一起使用（系统字体按 family 选择字体）")
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
             raise FontError(f"{prefix}：index 应为不小于 0 的整数")
-    return Candidate(item.get("file"), item.get("family"), item.get("style"), index)
+    stand_in = item.get("stand_in", False)
+    if not isinstance(stand_in, bool):
+        raise FontError(f"{prefix}：stand_in 应为 true 或 false")
+    return Candidate(item.get("file"), item.get("family"), item.get("style"), index, stand_in)

@@ -1,8 +1,8 @@
 """Finding a candidate: files in the project's fonts/ folder, and installed fonts by family + style.
 
-Installed fonts are listed with fontconfig's ``fc-list`` where it exists (its answer kept in the cache
-until a font folder or fontconfig's configuration changes); otherwise (Windows, macOS without
-fontconfig) the standard font folders are scanned and the names read from each file, with the
+Installed fonts are listed with fontconfig's ``fc-list`` on Linux where it exists (its answer kept in
+the cache until a font folder or fontconfig's configuration changes); on Windows and macOS (and
+without fontconfig) the standard font folders are scanned and the names read from each file, with the
 result of the scan kept in the cache. Either way the final choice of face is made from the names in
 the file itself (sfnt.py), so both routes pick the same face.
 """
@@ -16,7 +16,8 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from pathlib import Path
+from collections.abc import Mapping
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any, NamedTuple, TypeAlias
 
 from jianbao.fonts.cache import Cache
@@ -110,17 +111,37 @@ def find_local(candidate: Candidate, folder: Path, files: list[Path], notes: lis
 # --- installed fonts -----------------------------------------------------------------------------
 
 
-def system_font_dirs() -> list[Path]:
-    home = Path.home()
-    if sys.platform == "win32":
-        dirs = [Path(os.environ.get("WINDIR", r"C:\Windows"), "Fonts")]
-        if os.environ.get("LOCALAPPDATA"):
-            dirs.append(Path(os.environ["LOCALAPPDATA"], "Microsoft", "Windows", "Fonts"))
+def system_font_dirs(platform: str | None = None, env: Mapping[str, str] | None = None,
+                     home: PurePath | None = None) -> list[PurePath]:
+    """Where installed fonts live on ``platform`` (default: this system), given its environment and home
+    folder: ``C:\\Windows\\Fonts`` and the per-user ``%LOCALAPPDATA%\\Microsoft\\Windows\\Fonts`` on
+    Windows; ``/Library/Fonts``, ``/System/Library/Fonts`` (with ``Supplemental/``) and
+    ``~/Library/Fonts`` on macOS; the XDG folders elsewhere. Paths of another system are pure paths
+    of its kind (PureWindowsPath on Windows), so they can be checked anywhere."""
+    platform = sys.platform if platform is None else platform
+    env = os.environ if env is None else env
+    windows = platform == "win32"
+    native = windows == (os.name == "nt")
+    kind: type[PurePath] = (Path if native else PureWindowsPath if windows else PurePosixPath)
+    if home is None:
+        named = env.get("USERPROFILE" if windows else "HOME")
+        home = Path.home() if native else kind(named) if named else None
+    if windows:
+        dirs = [kind(env.get("WINDIR") or env.get("SystemRoot") or "C:\\Windows", "Fonts")]
+        local = env.get("LOCALAPPDATA") or (str(home / "AppData" / "Local") if home is not None else None)
+        if local:
+            dirs.append(kind(local, "Microsoft", "Windows", "Fonts"))
         return dirs
-    if sys.platform == "darwin":
-        return [Path("/Library/Fonts"), Path("/System/Library/Fonts"), home / "Library" / "Fonts"]
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), data_home / "fonts", home / ".fonts"]
+    home = kind("/") if home is None else home
+    if platform == "darwin":
+        return [kind("/Library/Fonts"), kind("/System/Library/Fonts"), home / "Library" / "Fonts"]
+    data_home = kind(env.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return [kind("/usr/share/fonts"), kind("/usr/local/share/fonts"), data_home / "fonts", home / ".fonts"]
+
+
+def uses_fontconfig(platform: str | None = None) -> bool:
+    """Linux and the BSDs ask fontconfig; Windows and macOS fonts are found by scanning their folders."""
+    return (sys.platform if platform is None else platform) not in ("win32", "darwin")
 
 
 class SystemFonts:
@@ -159,10 +180,11 @@ class SystemFonts:
 
     def _list(self) -> list[Entry]:
         if self._entries is None:
-            entries = _fontconfig_list(self._cache) if self._folders is None else []
+            entries = _fontconfig_list(self._cache) if self._folders is None and uses_fontconfig() else []
             self.source = "fontconfig"
             if not entries:
-                entries = self._scan(self._folders if self._folders is not None else system_font_dirs())
+                folders = self._folders if self._folders is not None else [Path(d) for d in system_font_dirs()]
+                entries = self._scan(folders)
                 self.source = "folders"
             self._entries = entries
         return self._entries

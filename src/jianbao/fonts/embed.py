@@ -64,14 +64,21 @@ class Prepared(NamedTuple):
 
 
 def register(lib: FontCatalog, assignment: Assignment) -> Registration:
-    """Register every face the assignment uses, each once, for all the characters it draws."""
-    needs: dict[tuple[Path, int], tuple[Face, set[int], bool]] = {}
+    """Register every face the assignment uses, each once, for all the characters it draws. A face is
+    known by its file's content, not its path: the same font reached twice (simhei.ttf copied into
+    fonts/ for 黑体 and the installed SimHei standing in for 小标宋) is one font in the PDF — two
+    subsets of it would carry the same PostScript name, which ReportLab cannot write."""
+
+    def same(face: Face) -> tuple[str, int]:
+        return (lib.digest(face), face.index)
+
+    needs: dict[tuple[str, int], tuple[Face, set[int], bool]] = {}
     for role, face in assignment.primary.items():  # first, so a face that is also a fallback counts as primary
-        needs.setdefault(face.key, (face, set(), True))[1].update(assignment.chars[role])
+        needs.setdefault(same(face), (face, set(), True))[1].update(assignment.chars[role])
     for by_char in assignment.fallback.values():
         for char, face in by_char.items():
-            needs.setdefault(face.key, (face, set(), False))[1].add(ord(char))
-    fonts: dict[tuple[Path, int], str] = {}
+            needs.setdefault(same(face), (face, set(), False))[1].add(ord(char))
+    fonts: dict[tuple[str, int], str] = {}
     for key, (face, cps, primary) in needs.items():
         lib.check_embedding(face)
         fonts[key] = _font(lib, face, cps, primary)
@@ -79,9 +86,9 @@ def register(lib: FontCatalog, assignment: Assignment) -> Registration:
     result = Registration()
     boxes: dict[tuple[Path, int], tuple[float, float]] = {}
     for role, face in assignment.primary.items():
-        result.names[role] = fonts[face.key]
+        result.names[role] = fonts[same(face)]
         placed = {
-            char: _fit(char, fonts[other.key], _em_box(face, boxes), _em_box(other, boxes))
+            char: _fit(char, fonts[same(other)], _em_box(face, boxes), _em_box(other, boxes))
             for char, other in assignment.fallback.get(role, {}).items()
         }
         if placed:

@@ -20,7 +20,7 @@ _ORIGINS = {"local": "本地字体（项目 fonts/ 目录）", "system": "系统
 
 def describe(lib: FontCatalog, chars_by_role: Mapping[str, Iterable[str]] | None = None) -> str:
     lines = [
-        f"字体配置：{display_path(lib.config_path)}；"
+        f"字体配置：{_config_line(lib)}；"
         f"本地字体目录：{display_path(lib.local_dir)}（{len(lib.local_files())} 个字体文件）；"
         f"缓存：{lib.cache.root}",
     ]
@@ -38,12 +38,28 @@ def describe(lib: FontCatalog, chars_by_role: Mapping[str, Iterable[str]] | None
         lines.append(f"{role_label(role)}：{face.family} {face.style}")
         lines.append(f"  文件：{where}")
         lines.append(f"  来源：{_ORIGINS[face.origin]}；{_OUTLINES[face.outlines]}")
+        if resolution.candidate is not None and resolution.candidate.stand_in:
+            from jianbao.fonts.standin import StandIn, font_name, message
+
+            lines.append(f"  替代字体：{message(StandIn(role, font_name(face)), lib.local_dir)}")
         if resolution.tried:
             lines.append("  未找到：" + "；".join(str(c) for c, _ in resolution.tried))
         lines.extend(f"    {note}" for _, notes in resolution.tried for note in notes)
         if chars_by_role is not None and role in chars_by_role:
             lines.append("  " + _coverage_line(lib, role, chars_by_role[role]))
     return "\n".join(lines) + "\n"
+
+
+def _config_line(lib: FontCatalog) -> str:
+    if lib.defaults_path is None:
+        return display_path(lib.config_path)
+    own = [role for role, path in lib.role_config.items() if path != lib.defaults_path]
+    line = f"自带的 {lib.defaults_path}"
+    if own:
+        line += f"，其中 {'、'.join(own)} 按 {display_path(lib.config_path)}"
+    elif not lib.config_path.is_file():
+        line += f"（没有 {display_path(lib.config_path)}）"
+    return line
 
 
 def _coverage_line(lib: FontCatalog, role: str, chars: Iterable[str]) -> str:
