@@ -2,7 +2,8 @@
 
 One entry per issue: the digests of its inputs (:class:`~jianbao.archive.fingerprint.Inputs`), the PDF file as
 it was written (size, modification time, SHA-256, pages) and the issue's particulars for the
-distribution record (title, date, edition, article titles). An entry is trusted only while the PDF on
+distribution record (title, date, edition, article titles, and the closing block's recipients, print
+run and sign-off). An entry is trusted only while the PDF on
 disk still has the recorded size and modification time (:meth:`Manifest.current`), so the manifest
 never vouches for a file it did not see being written.
 
@@ -21,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from jianbao.archive.fingerprint import Inputs
+from jianbao.model import Issue
 
 FILE_NAME = "manifest.json"
 FORMAT = 1
@@ -51,10 +53,49 @@ class IssueMeta:
     units: tuple[str, ...]
     layout: str
     articles: tuple[str, ...]
+    # The closing block (版记), for the 发文登记. ``distribution`` is None in an entry written before
+    # these were recorded: such a PDF is built again so that its record is complete.
+    distribution: tuple[tuple[str, tuple[str, ...]], ...] | None = None  # ((送, (省工商联, …)), …)
+    print_run: int | None = None  # 共印N份
+    signoff: tuple[tuple[str, str], ...] = ()  # ((签发, 王静), (审核, 李强), …) in printed order
+
+    @property
+    def complete(self) -> bool:
+        """Whether the entry holds everything the distribution record shows."""
+        return self.distribution is not None
+
+    @classmethod
+    def from_issue(cls, issue: Issue) -> IssueMeta:
+        closing = issue.closing
+        return cls(
+            title=issue.document_title,
+            series=issue.series_title,
+            year=issue.year,
+            number=issue.number,
+            number_label=issue.number_label,
+            edition=issue.edition,
+            cumulative=issue.cumulative,
+            date=issue.date.isoformat(),
+            date_label=issue.date_label,
+            units=tuple(issue.units),
+            layout=issue.layout,
+            articles=tuple(a.title for a in issue.articles),
+            distribution=tuple((d.label, tuple(d.groups)) for d in closing.distribution),
+            print_run=closing.print_run,
+            signoff=tuple((s.label, s.value) for s in closing.signoff),
+        )
 
     @classmethod
     def from_json(cls, data: dict) -> IssueMeta:
-        return cls(**{**data, "units": tuple(data["units"]), "articles": tuple(data["articles"])})
+        distribution = data.get("distribution")
+        return cls(**{
+            **data,
+            "units": tuple(data["units"]),
+            "articles": tuple(data["articles"]),
+            "distribution": None if distribution is None else tuple(
+                (str(label), tuple(str(g) for g in groups)) for label, groups in distribution),
+            "signoff": tuple((str(label), str(name)) for label, name in data.get("signoff", ())),
+        })
 
 
 @dataclass(frozen=True)
@@ -82,7 +123,7 @@ class Entry:
                 return None
             pdf, meta = PdfFile(**data["pdf"]), IssueMeta.from_json(data["issue"])
             return cls(issue_id, str(data["source"]), inputs, pdf, meta)
-        except (AssertionError, KeyError, TypeError):
+        except (AssertionError, KeyError, TypeError, ValueError):
             return None
 
 

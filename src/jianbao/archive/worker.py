@@ -87,27 +87,10 @@ def build_job(job: Job) -> Outcome:
             sha = hashlib.file_digest(f, "sha256").hexdigest()
         assert result.issue is not None
         pdf = PdfFile(result.path.name, st.st_size, st.st_mtime_ns, sha, result.pages)
-        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue), seconds=time.perf_counter() - started,
+        return Outcome(job.id, pdf=pdf, meta=IssueMeta.from_issue(result.issue), seconds=time.perf_counter() - started,
                        warnings=tuple(str(w) for w in result.warnings))
     except UserError as exc:
         return Outcome(job.id, error=str(exc), seconds=time.perf_counter() - started)
     except Exception:
         return Outcome(job.id, error=traceback.format_exc().rstrip(), internal=True,
                        seconds=time.perf_counter() - started)
-
-
-def _meta(issue) -> IssueMeta:  # type: ignore[no-untyped-def]  (jianbao.model.Issue)
-    return IssueMeta(
-        title=issue.document_title,
-        series=issue.series_title,
-        year=issue.year,
-        number=issue.number,
-        number_label=issue.number_label,
-        edition=issue.edition,
-        cumulative=issue.cumulative,
-        date=issue.date.isoformat(),
-        date_label=issue.date_label,
-        units=tuple(issue.units),
-        layout=issue.layout,
-        articles=tuple(a.title for a in issue.articles),
-    )
