@@ -67,7 +67,7 @@ def open_browser(width: int = 1200, height: int = 800) -> Iterator[BrowserContex
 # Measures a page as laid out: the 期号 cells and every header and no-wrap cell on one line, and
 # nothing wider than its cell or the window.
 LAYOUT_JS = """
-() => {
+(media) => {
   // the line boxes an element's text occupies: its text fragments, a new line where one starts below
   // the bottom of the line before (fragments of one line differ in top only by their font size)
   const lines = (el) => {
@@ -92,7 +92,9 @@ LAYOUT_JS = """
     pageWidth: document.documentElement.scrollWidth,
     tableRight: document.querySelector("table").getBoundingClientRect().right,
     ids: [...document.querySelectorAll("tbody tr td:first-child")].map(td => [td.textContent, lines(td)]),
-    wrapped: [...document.querySelectorAll("th, td.nw, td.n")].filter(c => lines(c) > 1).map(c => c.textContent),
+    // on paper the SHA-256 is printed in full, in four lines of 16
+    wrapped: [...document.querySelectorAll(media === "print" ? "th, td.nw, td.n" : "th, td.nw, td.n, td.sha")]
+             .filter(c => lines(c) > 1).map(c => c.textContent),
     overflowing: cells.filter(c => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().right > view + 0.5)
                       .map(c => c.textContent.slice(0, 40)),
   };
@@ -109,7 +111,7 @@ def layout(context: BrowserContext, url: str, *, media: str = "screen", width: i
     page.emulate_media(media=media)  # type: ignore[arg-type]
     page.goto(url)
     page.evaluate("document.fonts.ready")
-    result: dict[str, Any] = page.evaluate(LAYOUT_JS)
+    result: dict[str, Any] = page.evaluate(LAYOUT_JS, media)
     page.close()
     return result
 

@@ -7,7 +7,7 @@ issue with what a 发文登记 holds — 期号, 总期号, 版别, 印发日期
 * ``index.json`` for programs (every value in full);
 * ``index.html`` for people: a table that fits 1200 px without wrapping an 期号 or cutting anything
   off, the SHA-256 shortened (in full on hover), each PDF and volume linked, and a print stylesheet
-  for A4 landscape;
+  for A4 landscape (where the SHA-256 is printed in full, four groups of 16);
 * ``index.csv`` for spreadsheets: Chinese headers, UTF-8 with a byte-order mark (Excel in a Chinese
   office opens it as is), the SHA-256 in full, and no cell Excel would take for a formula
   (:func:`csv_cell`).
@@ -186,7 +186,8 @@ table { border-collapse: collapse; width: 100%; margin-top: .8em; }
 th, td { border: 1px solid var(--line); padding: 4px 6px; vertical-align: top; text-align: left; }
 th { background: var(--head); font-weight: 600; white-space: nowrap; }
 td { overflow-wrap: anywhere; }
-.nw, td.n { white-space: nowrap; overflow-wrap: normal; }
+.nw, td.n, td.sha { white-space: nowrap; overflow-wrap: normal; }
+code.full { display: none; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.c { text-align: center; }
 td.title { min-width: 15em; }
@@ -205,12 +206,23 @@ a { color: #0645ad; }
   td.units { font-size: 8.5pt; }
   code { font-size: 8pt; }
   a { color: inherit; text-decoration: none; }
-  abbr.sha { border: 0; }
+  abbr.sha { display: none; }
+  td.sha { white-space: normal; width: 17ch; }
+  code.full { display: inline; font-size: 7pt; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
   .screen { display: none; }
 }
 """.strip()
+
+
+def _sha(sha: str) -> str:
+    """A SHA-256 on screen: its first SHORT_SHA digits, the whole on hover; on paper: the whole, in four
+    groups of 16 that may break between them."""
+    e = html.escape
+    groups = "<wbr>".join(e(sha[i:i + 16]) for i in range(0, len(sha), 16))
+    return (f'<abbr class="sha" title="{e(sha)}"><code>{e(sha[:SHORT_SHA])}</code></abbr>'
+            f'<code class="full">{groups}</code>')
 
 
 def _dash() -> str:
@@ -244,14 +256,14 @@ def to_html(data: list[dict], bound: list[dict] | None = None) -> bytes:
     if bound:
         links = "；".join(
             f'<a href="{e(v["file"])}">{v["year"]} 年合订本</a>（{v["size"] / 1024:.0f} KB，SHA-256 '
-            f'<abbr class="sha" title="{e(v["sha256"])}"><code>{e(v["sha256"][:SHORT_SHA])}</code></abbr>）'
+            f'{_sha(v["sha256"])}）'
             for v in bound
         )
         lines.append(f"<p>合订本：{links}。</p>")
     lines.append(
         '<p class="note">SHA-256 是每个 PDF 文件内容的指纹：文件只要改动一个字节，指纹就不同，'
         f'可用来核对发出的是哪一个文件。<span class="screen">表中只显示前 {SHORT_SHA} 位，'
-        "鼠标停在上面显示全部 64 位；index.csv 中是完整的值。</span></p>"
+        "鼠标停在上面显示全部 64 位；打印出的表和 index.csv 中是完整的值。</span></p>"
     )
     head = ["期号", "总期号", "版别", "印发日期", "标题", "报/送/发单位", "印数", *SIGNOFF_ROLES,
             *(["其他签署"] if other_roles else []), "页数", "文件", "SHA-256"]
@@ -272,8 +284,7 @@ def to_html(data: list[dict], bound: list[dict] | None = None) -> bytes:
             *([f'<td>{"<br>".join(e(o) for o in others) or _dash()}</td>'] if other_roles else []),
             f'<td class="n">{r["pages"]}</td>',
             f'<td class="nw"><a href="{e(r["file"])}">{e(r["file"])}</a></td>',
-            f'<td class="nw"><abbr class="sha" title="{e(r["sha256"])}"><code>{e(r["sha256"][:SHORT_SHA])}</code>'
-            "</abbr></td>",
+            f'<td class="sha">{_sha(r["sha256"])}</td>',
         ]
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines += ["</tbody>", "</table>", f'<p class="note">由 jianbao {e(__version__)} 生成。</p>',
