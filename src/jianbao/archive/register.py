@@ -19,6 +19,7 @@ Safe beside other runs and in any folder:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
@@ -128,7 +129,8 @@ def _locked(out_dir: Path) -> Iterator[None]:
     except OSError as exc:
         raise OutputError(f"{display_path(out_dir)}：无法打开输出目录（{exc.strerror or exc}）") from exc
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # a file system without locks (some network shares): go on unlocked
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # closing releases the lock
