@@ -68,7 +68,9 @@ def test_printed_on_a4_landscape_every_page_and_row_is_whole(record: Path, tmp_p
         width, height = float(p.mediabox.width), float(p.mediabox.height)
         assert abs(width - 297 * MM) < 1 and abs(height - 210 * MM) < 1, (width / MM, height / MM)
     document = pdfium.PdfDocument(pdf)
-    text = re.sub(r"\s+", "", "".join(document[i].get_textpage().get_text_range() for i in range(len(document))))
+    pages = [re.sub(r"\s+", "", document[i].get_textpage().get_text_range()) for i in range(len(document))]
+    assert len(pages) >= 2 and all("期号总期号版别印发日期" in p for p in pages), "the header on every page"
+    text = "".join(pages)
     html = record.read_text(encoding="utf-8")
     checksums = re.findall(r'title="([0-9a-f]{64})"', html)
     assert len(checksums) == 7  # six issues and the volume
