@@ -68,8 +68,10 @@ def record_builds(out_dir: Path, entries: Sequence[Entry] = ()) -> Recorded:
         foreign = [p for p in (out_dir / n for n in (FILE_NAME, JSON_NAME, HTML_NAME, CSV_NAME)) if not is_ours(p)]
         if foreign:
             return Recorded(out_dir / FILE_NAME, foreign=foreign)
+        built = Manifest(out_dir, {e.id: e for e in entries})
+        built.prune()  # a PDF replaced since by another run's: that run's entry (on disk) stays
         manifest = Manifest.load(out_dir)
-        manifest.entries.update({e.id: e for e in entries})
+        manifest.entries.update(built.entries)
         manifest.prune()
         try:
             manifest.save()
