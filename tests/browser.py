@@ -95,6 +95,9 @@ LAYOUT_JS = """
     // on paper the SHA-256 is printed in full, in four lines of 16
     wrapped: [...document.querySelectorAll(media === "print" ? "th, td.nw, td.n" : "th, td.nw, td.n, td.sha")]
              .filter(c => lines(c) > 1).map(c => c.textContent),
+    // a name or an edition of up to four characters (王静, 黄克飞, 欧阳建国, 专刊) is not broken
+    shortWrapped: [...document.querySelectorAll("td.kw")].filter(c => c.textContent.length <= 4 && lines(c) > 1)
+                  .map(c => c.textContent),
     overflowing: cells.filter(c => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().right > view + 0.5)
                       .map(c => c.textContent.slice(0, 40)),
   };

@@ -38,9 +38,17 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         sys.path.pop(0)
     generate(5, project / "content", seed=14, start_year=2018)
+    third = project / "content" / "2018-03.yaml"  # values longer than any column is wide
+    text = re.sub(r"(?m)^edition: .*\n", "", third.read_text(encoding="utf-8"))
+    text = re.sub(r"(?m)^(year: 2018)$", r"\1\nedition: 纪念改革开放四十周年暨商会成立七十周年特刊", text)
+    text = re.sub(r"(?m)^(    - 编辑: ).*$", r"\1市工商联办公室综合信息科与宣传教育处全体同志", text)
+    third.write_text(text, encoding="utf-8")
     result = make_issue("--volume", "2018", cwd=project)
     assert result.returncode == 0, result.stderr
-    return project / "out" / "index.html"
+    page = project / "out" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "七十周年特刊" in html and "宣传教育处全体同志" in html
+    return page
 
 
 def test_at_1200_px_no_issue_number_wraps_and_nothing_is_cut_off(record: Path) -> None:
@@ -49,7 +57,8 @@ def test_at_1200_px_no_issue_number_wraps_and_nothing_is_cut_off(record: Path) -
     assert found["view"] == 1200
     assert [text for text, _ in found["ids"]] == [f"2018年第{n}期" for n in range(1, 7)]
     assert [text for text, lines in found["ids"] if lines != 1] == []
-    assert found["wrapped"] == [], "headers, dates, names, numbers and checksums stay on one line"
+    assert found["wrapped"] == [], "headers, dates, numbers and checksums stay on one line"
+    assert found["shortWrapped"] == [], "names and editions of up to four characters stay on one line"
     assert found["overflowing"] == [] and found["pageWidth"] <= 1200 and found["tableRight"] <= 1200, found
 
 
@@ -58,6 +67,7 @@ def test_printed_on_a4_landscape_every_page_and_row_is_whole(record: Path, tmp_p
         printable = round((297 - 2 * 10) / 25.4 * 96)  # the print stylesheet's page less its margins, CSS px
         found = layout(context, record.as_uri(), media="print", width=printable)
         assert found["view"] == printable and found["overflowing"] == [] and found["wrapped"] == [], found
+        assert found["shortWrapped"] == [], found
         page = context.new_page()
         page.goto(record.as_uri())
         page.evaluate("document.fonts.ready")

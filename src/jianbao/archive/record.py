@@ -186,11 +186,13 @@ th, td { border: 1px solid var(--line); padding: 4px 6px; vertical-align: top; t
 th { background: var(--head); font-weight: 600; white-space: nowrap; }
 td { overflow-wrap: anywhere; }
 .nw, td.n, td.sha { white-space: nowrap; overflow-wrap: normal; }
+td.kw { min-width: 4.8em; word-break: keep-all; }  /* names, editions: up to 4 characters on one line;
+                                                   a longer one wraps rather than widen the table */
 code.full { display: none; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.c { text-align: center; }
-td.title { min-width: 15em; }
-td.units { min-width: 17em; font-size: 13px; }
+td.title { min-width: 13em; }
+td.units { min-width: 15em; font-size: 13px; }
 td.units div + div { margin-top: .2em; }
 ol { margin: 0; padding-left: 1.5em; }
 code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12px; }
@@ -273,12 +275,12 @@ def to_html(data: list[dict], bound: list[dict] | None = None) -> bytes:
             f'<td class="nw" id="{e(r["id"])}"><a href="{e(r["file"])}" title="{e(r["title"])}">'
             f'{e(r["number_label"])}</a></td>',
             f'<td class="n">{r["cumulative"] if r["cumulative"] is not None else _dash()}</td>',
-            f'<td class="nw">{e(r["edition"]) if r["edition"] else _dash()}</td>',
+            f'<td class="kw">{e(r["edition"]) if r["edition"] else _dash()}</td>',
             f'<td class="nw">{e(r["date"])}</td>',
             f'<td class="title"><ol>{articles}</ol></td>',
             f'<td class="units">{units}</td>',
             f'<td class="n">{r["print_run"] if r["print_run"] is not None else _dash()}</td>',
-            *(f'<td class="nw">{e(known[role]) if role in known else _dash()}</td>' for role in SIGNOFF_ROLES),
+            *(f'<td class="kw">{e(known[role]) if role in known else _dash()}</td>' for role in SIGNOFF_ROLES),
             *([f'<td>{"<br>".join(e(o) for o in others) or _dash()}</td>'] if other_roles else []),
             f'<td class="n">{r["pages"]}</td>',
             f'<td class="nw"><a href="{e(r["file"])}">{e(r["file"])}</a></td>',
