@@ -99,8 +99,8 @@ def test_all_builds_every_issue_with_a_summary_and_a_record(archive: Path) -> No
     assert first["articles"][0] == "市委常委会专题听取市工商联工作情况汇报" and len(first["articles"]) == 3
 
     rows = list(csv.DictReader(io.StringIO((out / "index.csv").read_text(encoding="utf-8-sig"))))
-    assert [r["id"] for r in rows] == ["2018-06", "2018-07", "2019-01"]
-    assert rows[2]["sha256"] == sha256(out / "2019-01.pdf") and "市委常委会专题听取" in rows[2]["articles"]
+    assert [r["期号"] for r in rows] == ["2018年第6期", "2018年第7期", "2019年第1期"]
+    assert rows[2]["SHA-256"] == sha256(out / "2019-01.pdf") and "市委常委会专题听取" in rows[2]["文章"]
     page = (out / "index.html").read_text(encoding="utf-8")
     for issue in index:
         assert issue["sha256"] in page and f'href="{issue["file"]}"' in page
@@ -224,11 +224,13 @@ def test_ctrl_c_leaves_whole_pdfs_and_a_manifest_that_matches_them(archive: Path
     assert resumed.returncode == 0 and f"生成 {7 - len(built)} 期，未变 {len(built)} 期" in resumed.stdout
 
 
-def test_single_issue_mode_is_unchanged(archive: Path) -> None:
+def test_single_issue_mode_prints_one_line_and_keeps_the_record(archive: Path) -> None:
     result = make_issue("2018-07", cwd=archive)
     assert result.returncode == 0
     assert re.fullmatch(r"out/2018-07\.pdf\s+\d+ 页\s+\d+ KB\s+\d+\.\d+ s\n", result.stdout), result.stdout
-    assert sorted(p.name for p in (archive / "out").iterdir()) == ["2018-07.pdf"]
+    assert sorted(p.name for p in (archive / "out").iterdir()) == [
+        "2018-07.pdf", "index.csv", "index.html", "index.json", "manifest.json"]
+    assert set(assert_manifest_matches(archive / "out")) == {"2018-07"}
 
 
 # --- the generator behind the scale benchmark ------------------------------------------------------

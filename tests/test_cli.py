@@ -60,7 +60,8 @@ def test_invalid_source_reports_location_and_keeps_the_old_pdf(project_copy: Pat
     assert re.search(r"content/2018-06\.yaml:\d+:\d+ articles\[0\]\.title：", result.stderr), result.stderr
     assert "Traceback" not in result.stderr
     assert (out / "2018-06.pdf").read_bytes() == good
-    assert sorted(p.name for p in out.iterdir()) == ["2018-06.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [  # the good PDF and its record; nothing half-written
+        "2018-06.pdf", "index.csv", "index.html", "index.json", "manifest.json"]
 
 
 def test_character_without_a_glyph_is_reported_with_code_point(project_copy: Path) -> None:

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import io
+import json
 import os
 import re
 import shlex
@@ -306,8 +308,11 @@ def test_two_builds_of_the_same_issue_at_once_end_with_one_valid_pdf(tmp_path: P
         _, err = run.communicate(timeout=300)
         assert run.returncode == 0, err
     out = project / "out"
-    assert [p.name for p in out.iterdir()] == ["2018-06.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "2018-06.pdf", "index.csv", "index.html", "index.json", "manifest.json"]
     assert len(PdfReader(out / "2018-06.pdf").pages) >= 8
+    entry = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["issues"]["2018-06"]["pdf"]
+    assert entry["sha256"] == hashlib.sha256((out / "2018-06.pdf").read_bytes()).hexdigest()  # the PDF that won
 
 
 def test_a_source_named_by_path_is_read_where_it_is_and_only_out_is_written(tmp_path: Path) -> None:
@@ -318,13 +323,14 @@ def test_a_source_named_by_path_is_read_where_it_is_and_only_out_is_written(tmp_
     before = _files(tmp_path)
     result = make_issue("../elsewhere/drafts/../drafts/2018-06.yaml", cwd=project)
     assert result.returncode == 0, result.stderr
+    record = {"manifest.json", "index.json", "index.html", "index.csv"}  # the PDF's line in the 发文登记
     changed = {k for k, v in _files(tmp_path).items() if before.get(k) != v}
-    assert changed == {"project/out/2018-06.pdf"}
+    assert changed == {f"project/out/{name}" for name in {"2018-06.pdf", *record}}
     assert source.exists()
     result = make_issue(str(source), "--out", str(tmp_path / "pdfs"), cwd=project)
     assert result.returncode == 0, result.stderr
     changed = {k for k, v in _files(tmp_path).items() if before.get(k) != v}
-    assert changed == {"project/out/2018-06.pdf", "pdfs/2018-06.pdf"}
+    assert changed == {f"{folder}/{name}" for folder in ("project/out", "pdfs") for name in {"2018-06.pdf", *record}}
 
 
 def test_a_link_where_the_pdf_goes_is_replaced_not_written_through(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """make-issue: build a bulletin PDF from its YAML source.
 
-    make-issue 2018-06                  content/2018-06.yaml → out/2018-06.pdf
+    make-issue 2018-06                  content/2018-06.yaml → out/2018-06.pdf (and its line in the
+                                        record: out/manifest.json, index.json, index.html, index.csv)
     make-issue path/to/2018-06.yaml     that file → out/2018-06.pdf
     make-issue --check 2018-06          validate only, write nothing
     make-issue --fonts [2018-06]        which font file serves each role (and covers the issue)
@@ -187,7 +188,7 @@ def _run_init(argv: list[str]) -> int:
 
 def _run_single(args: argparse.Namespace) -> int:
     """One issue: build it, or --check / --fonts."""
-    from jianbao.pipeline import Project, build, prepare
+    from jianbao.pipeline import Project, prepare
 
     if args.root:
         root = Path(args.root)
@@ -223,8 +224,10 @@ def _run_single(args: argparse.Namespace) -> int:
         print(f"{display_path(source)}：校验通过（{len(prepared.issue.articles)} 篇文章）")
         return 0
     out_dir = Path(args.out) if args.out else root / "out"
-    result = build(source, out_dir, project)
-    sys.stderr.writelines(f"{w}\n" for w in result.warnings)
+    from jianbao.archive.register import build_and_record  # the manifest and the record stay current
+
+    result, recorded = build_and_record(source, out_dir, project)
+    sys.stderr.writelines(f"{w}\n" for w in [*result.warnings, *recorded.warnings])
     sys.stderr.writelines(f"{line}\n" for line in result.stand_ins)
     print(
         f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
@@ -270,6 +273,9 @@ def _run_batch(args: argparse.Namespace) -> int:
     from jianbao.archive.volume import make_volume
 
     result = make_volume(args.volume, [s.id for s in selected], root=root, out_dir=out_dir)
+    from jianbao.archive.register import record_builds
+
+    sys.stderr.writelines(f"{w}\n" for w in record_builds(out_dir).warnings)  # the record links the volume
     print(f"{display_path(result.path)}  合订本 {result.issues} 期  {result.pages} 页  "
           f"{result.size / 1024:.0f} KB  {result.seconds:.2f} s")
     return 0

@@ -5,8 +5,9 @@
    is built, unless ``force``. No ReportLab, no font files are read for this.
 2. **Build** in worker processes (:mod:`.worker`), largest sources first. A failure is recorded and
    the others go on; a worker that dies takes only its own issue with it.
-3. **Record.** The manifest is saved as results arrive (at most every second) and at the end; the
-   distribution record (:mod:`.record`) is rewritten from it.
+3. **Record.** The builds are recorded as results arrive (at most every second) and at the end, through
+   :func:`.register.record_builds` like every other build path: the manifest, then the distribution
+   record (:mod:`.record`) rewritten from it.
 
 Ctrl-C (or SIGTERM) stops the workers; a build in progress is unwound and removes its temporary file,
 finished PDFs are kept, and the manifest is saved describing exactly the PDFs in out/.
@@ -33,6 +34,7 @@ from typing import TextIO
 from jianbao.archive.fingerprint import Fingerprints, Inputs, bytes_digest, changed
 from jianbao.archive.manifest import Entry, Manifest
 from jianbao.archive.progress import Progress, Report
+from jianbao.archive.register import record_builds
 from jianbao.archive.selection import Selected
 from jianbao.archive.worker import Job, Outcome, build_job, serve
 from jianbao.errors import OutputError, UsageError, UserError, display_path
@@ -77,6 +79,8 @@ def plan(selected: list[Selected], manifest: Manifest, prints: Fingerprints, *, 
             reason: str | None = "按 --force 重新生成"
         elif entry is None:
             reason = "PDF 已被删除或替换" if item.id in known else "尚未生成"
+        elif not entry.meta.complete:
+            reason = "清单中缺少发文登记所需的版记信息或各篇页码"
         else:
             reason = changed(entry.inputs, prints.inputs(digest, entry.meta.layout))
         if reason is None:
@@ -110,11 +114,12 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
         _prepare_fonts(root, progress, required=bool(prepare_fonts))
     if unchanged:
         progress.note(f"未变：{len(unchanged)} 期，无需重新生成")
+    pending: list[Entry] = []  # built, not yet in manifest.json
     if tasks:
         progress.note(f"生成：{len(tasks)} 期，{workers} 个进程")
         prints.snapshot()  # inputs as they are before any build starts
         by_id = {t.job.id: t for t in tasks}
-        saver = _Saver(manifest)
+        saver = _Saver(out_dir, pending)
 
         def record(outcome: Outcome) -> None:
             progress.done(outcome)
@@ -124,8 +129,7 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
             report.built.append(outcome)
             task = by_id[outcome.id]
             inputs: Inputs = prints.inputs(task.source_digest, outcome.meta.layout)
-            manifest.entries[outcome.id] = Entry(
-                outcome.id, display_path(task.job.source), inputs, outcome.pdf, outcome.meta)
+            pending.append(Entry(outcome.id, display_path(task.job.source), inputs, outcome.pdf, outcome.meta))
             saver.maybe_save()
 
         progress.start()
@@ -139,16 +143,11 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
             progress.close()
             done = {o.id for o in report.built} | {o.id for o in report.failed}
             report.not_built = [t.job.id for t in order if t.job.id not in done]
-            manifest.prune()  # a PDF renamed into place just before the stop is not vouched for
-            _save(manifest)
+            # a PDF renamed into place just before the stop is not vouched for: record_builds prunes it
+            recorded = record_builds(out_dir, pending)
     else:
-        _save(manifest)
-    from jianbao.archive.record import write_record
-
-    try:
-        report.record = write_record(manifest)
-    except OSError as exc:
-        raise OutputError(f"{display_path(out_dir)}：无法写入发送记录 index.json 等（{exc.strerror or exc}）") from exc
+        recorded = record_builds(out_dir)
+    report.record, report.record_foreign = recorded.record, recorded.foreign
     report.seconds = time.perf_counter() - started
     return report
 
@@ -166,14 +165,6 @@ def _prepare_fonts(root: Path, progress: Progress, *, required: bool) -> None:
         progress.note(f"准备字体未完成（{str(exc).splitlines()[0]}）；各期将各自转换所需的字")
 
 
-def _save(manifest: Manifest) -> None:
-    try:
-        manifest.save()
-    except OSError as exc:
-        raise OutputError(f"{display_path(manifest.path)}：无法写入清单（{exc.strerror or exc}）；"
-                          "已生成的 PDF 完好，下次运行时会重新生成它们") from exc
-
-
 def _prepare_out_dir(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -186,17 +177,19 @@ def _prepare_out_dir(out_dir: Path) -> None:
 
 
 class _Saver:
-    """Saves the manifest as results arrive, at most once per SAVE_EVERY_SECONDS."""
+    """Records the builds that arrived (manifest and record), at most once per SAVE_EVERY_SECONDS."""
 
-    def __init__(self, manifest: Manifest) -> None:
-        self.manifest = manifest
+    def __init__(self, out_dir: Path, pending: list[Entry]) -> None:
+        self.out_dir = out_dir
+        self.pending = pending
         self.saved_at = time.perf_counter()
 
     def maybe_save(self) -> None:
         now = time.perf_counter()
         if now - self.saved_at >= SAVE_EVERY_SECONDS:
-            with contextlib.suppress(OSError):  # only a head start: the final save reports failures
-                self.manifest.save()
+            with contextlib.suppress(UserError):  # only a head start: the final save reports failures
+                record_builds(self.out_dir, self.pending)
+                self.pending.clear()
             self.saved_at = now
 
 

@@ -2,7 +2,8 @@
 
 One entry per issue: the digests of its inputs (:class:`~jianbao.archive.fingerprint.Inputs`), the PDF file as
 it was written (size, modification time, SHA-256, pages) and the issue's particulars for the
-distribution record (title, date, edition, article titles). An entry is trusted only while the PDF on
+distribution record (title, date, edition, article titles, and the closing block's recipients, print
+run and sign-off). An entry is trusted only while the PDF on
 disk still has the recorded size and modification time (:meth:`Manifest.current`), so the manifest
 never vouches for a file it did not see being written.
 
@@ -17,11 +18,12 @@ import contextlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from jianbao import portable
 from jianbao.archive.fingerprint import Inputs
+from jianbao.model import Issue
 
 FILE_NAME = "manifest.json"
 FORMAT = 1
@@ -52,14 +54,56 @@ class IssueMeta:
     units: tuple[str, ...]
     layout: str
     articles: tuple[str, ...]
+    # The closing block (版记), for the 发文登记. ``distribution`` is None in an entry written before
+    # these were recorded: such a PDF is built again so that its record is complete.
+    distribution: tuple[tuple[str, tuple[str, ...]], ...] | None = None  # ((送, (省工商联, …)), …)
+    print_run: int | None = None  # 共印N份
+    signoff: tuple[tuple[str, str], ...] = ()  # ((签发, 王静), (审核, 李强), …) in printed order
     article_pages: tuple[int, ...] = ()  # each article's first page (from 0), as laid out
     stand_in_fonts: dict[str, str] = field(default_factory=dict)  # role → the stand-in font that set it
 
+    @property
+    def complete(self) -> bool:
+        """Whether the entry holds everything the distribution record and the yearly volume use."""
+        return self.distribution is not None and len(self.article_pages) == len(self.articles)
+
+    @classmethod
+    def from_issue(cls, issue: Issue, article_pages: tuple[int, ...] = (),
+                   stand_in_fonts: dict[str, str] | None = None) -> IssueMeta:
+        closing = issue.closing
+        return cls(
+            title=issue.document_title,
+            series=issue.series_title,
+            year=issue.year,
+            number=issue.number,
+            number_label=issue.number_label,
+            edition=issue.edition,
+            cumulative=issue.cumulative,
+            date=issue.date.isoformat(),
+            date_label=issue.date_label,
+            units=tuple(issue.units),
+            layout=issue.layout,
+            articles=tuple(a.title for a in issue.articles),
+            distribution=tuple((d.label, tuple(d.groups)) for d in closing.distribution),
+            print_run=closing.print_run,
+            signoff=tuple((s.label, s.value) for s in closing.signoff),
+            article_pages=tuple(article_pages),
+            stand_in_fonts=dict(stand_in_fonts or {}),
+        )
+
     @classmethod
     def from_json(cls, data: dict) -> IssueMeta:
-        return cls(**{**data, "units": tuple(data["units"]), "articles": tuple(data["articles"]),
-                      "article_pages": tuple(int(p) for p in data.get("article_pages", ())),
-                      "stand_in_fonts": dict(data.get("stand_in_fonts") or {})})
+        distribution = data.get("distribution")
+        return cls(**{
+            **data,
+            "units": tuple(data["units"]),
+            "articles": tuple(data["articles"]),
+            "distribution": None if distribution is None else tuple(
+                (str(label), tuple(str(g) for g in groups)) for label, groups in distribution),
+            "signoff": tuple((str(label), str(name)) for label, name in data.get("signoff", ())),
+            "article_pages": tuple(int(p) for p in data.get("article_pages", ())),
+            "stand_in_fonts": dict(data.get("stand_in_fonts") or {}),
+        })
 
 
 @dataclass(frozen=True)
@@ -74,8 +118,8 @@ class Entry:
         return {
             "source": self.source,
             "inputs": self.inputs.to_json(),
-            "pdf": asdict(self.pdf),
-            "issue": asdict(self.meta),
+            "pdf": _fields(self.pdf),
+            "issue": _fields(self.meta),
         }
 
     @classmethod
@@ -87,8 +131,14 @@ class Entry:
                 return None
             pdf, meta = PdfFile(**data["pdf"]), IssueMeta.from_json(data["issue"])
             return cls(issue_id, str(data["source"]), inputs, pdf, meta)
-        except (AssertionError, KeyError, TypeError):
+        except (AssertionError, KeyError, TypeError, ValueError):
             return None
+
+
+def _fields(record: PdfFile | IssueMeta) -> dict:
+    """A flat record as a dict for JSON (tuples become lists): what ``dataclasses.asdict`` gives, without
+    its deep copy, which took most of the time of saving a manifest of a few hundred issues."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 class Manifest:
@@ -138,7 +188,26 @@ class Manifest:
 
     def save(self) -> bool:
         """Atomically replace out/manifest.json, unless it already says exactly this; True if written."""
-        return write_if_changed(self.path, json.dumps(self.to_json(), ensure_ascii=False, indent=1).encode() + b"\n")
+        return write_if_changed(self.path, dumps_by_line(self.to_json(), "issues"))
+
+
+def dumps_by_line(doc: dict, key: str) -> bytes:
+    """``doc`` as JSON with each item of ``doc[key]`` (a dict or a list) on a line of its own: as easy
+    to read and to diff as an indented file, and written by json's C encoder (an indented dump of a
+    few hundred issues takes the pure-Python one, ten times slower, on every build)."""
+
+    def one(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+    head = [f" {one(k)}: {one(v)}," for k, v in doc.items() if k != key]
+    items = doc[key]
+    if isinstance(items, dict):
+        body, open_, close = [f"  {one(k)}: {one(v)}" for k, v in items.items()], "{", "}"
+    else:
+        body, open_, close = [f"  {one(v)}" for v in items], "[", "]"
+    inner = ",\n".join(body)
+    lines = ["{", *head, f" {one(key)}: {open_}" + (f"\n{inner}\n {close}" if body else close), "}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def write_if_changed(target: Path, data: bytes) -> bool:

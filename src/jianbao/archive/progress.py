@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from jianbao.archive.register import foreign_warnings
 from jianbao.archive.worker import Outcome
 from jianbao.errors import display_path
 
@@ -125,6 +126,7 @@ class Report:
     interrupted: bool = False
     seconds: float = 0.0
     record: list[Path] = field(default_factory=list)  # distribution record files written
+    record_foreign: list[Path] = field(default_factory=list)  # files not ours, hence no record written
 
     @property
     def exit_status(self) -> int:
@@ -157,6 +159,7 @@ def summary(report: Report) -> tuple[str, str]:
     err: list[str] = []
     # the same fonts serve every issue of a run: each stand-in is told once
     err.extend(dict.fromkeys(line for o in sorted(report.built, key=lambda o: o.id) for line in o.stand_ins))
+    err.extend(foreign_warnings(report.record_foreign))
     warned = sorted((o for o in report.built if o.warnings), key=lambda o: o.id)
     if warned:
         err.append(f"有警告的期（{len(warned)}，PDF 已生成）：")

@@ -23,7 +23,6 @@ from pathlib import Path
 
 from jianbao.archive.manifest import IssueMeta, PdfFile
 from jianbao.errors import UserError
-from jianbao.model import Issue
 
 
 @dataclass(frozen=True)
@@ -89,30 +88,11 @@ def build_job(job: Job) -> Outcome:
             sha = hashlib.file_digest(f, "sha256").hexdigest()
         assert result.issue is not None
         pdf = PdfFile(result.path.name, st.st_size, st.st_mtime_ns, sha, result.pages)
-        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue, result.article_pages, result.stand_fonts),
-                       seconds=time.perf_counter() - started, warnings=tuple(str(w) for w in result.warnings),
-                       stand_ins=tuple(result.stand_ins))
+        meta = IssueMeta.from_issue(result.issue, result.article_pages, result.stand_fonts)
+        return Outcome(job.id, pdf=pdf, meta=meta, seconds=time.perf_counter() - started,
+                       warnings=tuple(str(w) for w in result.warnings), stand_ins=tuple(result.stand_ins))
     except UserError as exc:
         return Outcome(job.id, error=str(exc), seconds=time.perf_counter() - started)
     except Exception:
         return Outcome(job.id, error=traceback.format_exc().rstrip(), internal=True,
                        seconds=time.perf_counter() - started)
-
-
-def _meta(issue: Issue, article_pages: tuple[int, ...], stand_fonts: dict[str, str]) -> IssueMeta:
-    return IssueMeta(
-        title=issue.document_title,
-        series=issue.series_title,
-        year=issue.year,
-        number=issue.number,
-        number_label=issue.number_label,
-        edition=issue.edition,
-        cumulative=issue.cumulative,
-        date=issue.date.isoformat(),
-        date_label=issue.date_label,
-        units=tuple(issue.units),
-        layout=issue.layout,
-        articles=tuple(a.title for a in issue.articles),
-        article_pages=article_pages,
-        stand_in_fonts=dict(stand_fonts),
-    )
