@@ -18,8 +18,10 @@ FLOORS: dict[str, int] = {
     "source": 2, "design": 2, "fonts": 2,  # YAML → model; layout data; font roles and files
     "compose": 3,  # model + layout + fonts → pages as data
     "render": 4,  # pages → PDF (and other formats)
+    "warm": 4,  # content-keyed caches a watch loop keeps between builds (layout, fonts, breaks)
     "pipeline": 5,  # one build, atomic
     "archive": 6,  # many builds: batch, manifest, record, volume
+    "proof": 6,  # watch loop, proof page server, page previews (from the PDF)
     "cli": 7, "__main__": 8,
 }
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from jianbao.compose import Fonts
     from jianbao.fonts.embed import Prepared as PreparedFace
     from jianbao.fonts.library import Assignment
+    from jianbao.warm import Warm
 
 
 class Project(NamedTuple):
@@ -87,13 +88,18 @@ class BuildResult:
     seconds: float
     issue: Issue | None = None  # the validated issue the PDF was made from (batch runs record it)
     warnings: list[BuildWarning] = field(default_factory=list)  # e.g. characters set in a fallback font
+    short_pages: tuple[tuple[int, int], ...] = ()  # (page, grid lines missing): pages that end short
+    assignment: Assignment | None = None  # which font drew each character (the proof page lists fallbacks)
 
 
-def prepare(source: Path, project: Project) -> Prepared:
-    """Load and validate everything a build needs; raises a UserError on any problem."""
+def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepared:
+    """Load and validate everything a build needs; raises a UserError on any problem. ``warm``:
+    what an earlier build in this process made that is still valid (make-issue watch)."""
     issue = load_issue(source, display_path(source))
-    layout = load_layout(layout_path(project.layouts, issue.layout))
-    library = project.font_library()
+    where = layout_path(project.layouts, issue.layout)
+    layout = warm.layout(where) if warm else load_layout(where)
+    library = project.font_library() if warm is None else warm.font_library(project.fonts_dir / "fonts.yaml",
+                                                                            project.fonts_dir)
     chars = chars_by_role(issue, layout)
     lines = source.read_text(encoding="utf-8-sig").splitlines()  # to locate characters in messages
     assignment, warnings = assign_fonts(lines, issue, library, chars)
@@ -149,11 +155,11 @@ def prepare_fonts(project: Project, progress: Callable[[str], None]) -> list[Pre
     return project.font_library().prepare(progress)
 
 
-def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
+def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = None) -> BuildResult:
     from jianbao.compose import compose_pdf  # ReportLab's canvas only when a PDF is made
 
     started = time.perf_counter()
-    prepared = prepare(source, project)
+    prepared = prepare(source, project, warm)
     fonts = _register_fonts(prepared)
     target = out_dir / f"{prepared.issue.id}.pdf"
     _ensure_dir(out_dir)
@@ -164,7 +170,10 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
+        if warm is None:
+            result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
+        else:
+            result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp, warm.break_paragraph)
         os.chmod(tmp, 0o644)
         _sync(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
         os.replace(tmp, target)
@@ -175,7 +184,7 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
             tmp.unlink(missing_ok=True)
     return BuildResult(
         target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue,
-        prepared.warnings,
+        prepared.warnings, result.short_pages, prepared.assignment,
     )
 
 

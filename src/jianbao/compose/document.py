@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -12,6 +13,7 @@ from jianbao import __version__
 from jianbao.compose.blocks import Block
 from jianbao.compose.closing import ClosingBlock
 from jianbao.compose.gridblocks import GridLines, KeepWithNext
+from jianbao.compose.linebreak import BrokenParagraph, Item, Measure
 from jianbao.compose.pages import Area, PageLoop
 from jianbao.compose.story import StoryBuilder
 from jianbao.compose.textset import EM_ASCENT, Fonts, draw_tracked, resolve, tracked_width
@@ -22,6 +24,7 @@ from jianbao.model import Issue
 class ComposeResult(NamedTuple):
     path: Path
     pages: int
+    short_pages: tuple[tuple[int, int], ...] = ()  # (page, grid lines missing) after the page make-up
 
 
 class PageFill:
@@ -147,7 +150,8 @@ class _Document:
 MAKEUP_PASSES = 12  # at most this many extra builds to fill short pages
 
 
-def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> ComposeResult:
+def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path,
+                breaker: Callable[[list[Item], Measure], BrokenParagraph] = BrokenParagraph) -> ComposeResult:
     """Lay out ``issue`` with ``layout`` and write the PDF to ``path`` (the caller makes it atomic).
 
     Page make-up: a page other than the first and the last that ends short of the grid's lines
@@ -155,9 +159,10 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
     change on it or before it — a blank line more above a title or a level-1 heading, or a
     paragraph one line longer or shorter (see ``linebreak.paragraph_variants``) — then the issue
     is laid out again; a change that does not reduce the short pages is undone. Changes that take
-    fewer lines off the character grid are tried first.
+    fewer lines off the character grid are tried first. ``breaker`` breaks body paragraphs
+    (make-issue watch passes a content-keyed cache of them: ``jianbao.warm``).
     """
-    story = StoryBuilder(issue, layout, fonts)
+    story = StoryBuilder(issue, layout, fonts, breaker)
     pins: dict[str, int] = {}
     best = _build(story, pins, save=False)  # measure first; the PDF is written once, at the end
     if len(best.doc.fill.short_pages()) > 1:  # first, each short page's best change at once
@@ -179,7 +184,7 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
     if not best.pdf:
         best = _build(story, pins)
     path.write_bytes(best.pdf)
-    return ComposeResult(path=path, pages=best.doc.pages)
+    return ComposeResult(path=path, pages=best.doc.pages, short_pages=tuple(best.doc.fill.short_pages()))
 
 
 def _changes_for_each_page(fill: PageFill) -> list[tuple[str, int]]:

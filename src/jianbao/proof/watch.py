@@ -1,0 +1,196 @@
+"""make-issue watch: build, then build again whenever the issue's source, its layout, the font
+configuration or a font file in fonts/ changes.
+
+The watcher is watchfiles (inotify on Linux, in a Rust thread): a burst of saves within a few
+milliseconds (an editor writing a backup, then renaming it into place) arrives as one set of changes
+and gives one rebuild; changes made during a build are collected and give the next one. A build
+that fails prints its located errors and leaves the last good PDF in place (builds are atomic); the
+next good save replaces it. The process stays warm (``jianbao.warm``): later builds reuse the parsed
+layout, the font library and registered subsets, and the breaks of unchanged paragraphs.
+
+With a proof board (``--serve``), every build also renders the pages for the proof page: PDFium
+draws every page, and only pages whose pixels changed are encoded again.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from jianbao.errors import UserError
+from jianbao.fonts.discover import FONT_SUFFIXES
+from jianbao.pipeline import BuildResult, Project, build
+from jianbao.proof import messages
+from jianbao.proof.state import (
+    Board,
+    Snapshot,
+    digest,
+    fallback_of,
+    problems_of,
+    stand_ins,
+    warnings_of,
+)
+from jianbao.warm import Warm
+
+STEP_MS = 10  # a change is built once no further change came for this long …
+DEBOUNCE_MS = 500  # … or once changes kept coming for this long
+PROOF_DPI = 96  # the proof page's images: a screen's pixel density
+PROOF_PNG_LEVEL = 1
+
+
+class Session:
+    """One issue kept built: the warm caches, the last result, and (with ``--serve``) the proof board."""
+
+    def __init__(self, source: Path, project: Project, out_dir: Path, *, board: bool = False,
+                 dpi: int = PROOF_DPI, out: Callable[[str], None] | None = None,
+                 err: Callable[[str], None] | None = None) -> None:
+        self.source = source
+        self.project = project
+        self.out_dir = out_dir
+        self.warm = Warm()
+        self.dpi = dpi
+        self.out = out or (lambda line: print(line, flush=True))
+        self.err = err or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.board: Board | None = Board(Snapshot(0, False, source.stem, f"{source.stem}.pdf")) if board else None
+        self.builds = 0
+        self.last: BuildResult | None = None
+        self._pixels: dict[int, tuple[str, bytes]] = {}  # page → (pixel digest, PNG) of the last render
+        self._warned: tuple[str, ...] = ()
+
+    @property
+    def target(self) -> Path:
+        return self.out_dir / f"{self.source.stem}.pdf"
+
+    # --- one build ---------------------------------------------------------------------------------
+
+    def build(self) -> bool:
+        """Build once; True when a new PDF is in place. User errors are printed, never raised."""
+        self.builds += 1
+        try:
+            result = build(self.source, self.out_dir, self.project, self.warm)
+        except UserError as exc:
+            self.err(str(exc))
+            self.err(messages.failed(self.target))
+            self._warned = ()
+            if self.board is not None:
+                self._publish_failure(exc)
+            return False
+        self.last = result
+        warnings = tuple(str(w) for w in result.warnings)
+        if warnings != self._warned:  # the same warnings after every save would drown the news
+            for line in warnings:
+                self.err(line)
+            self._warned = warnings
+        self.out(messages.built(result.path, result.pages, result.size, result.seconds))
+        if self.board is not None:
+            self._publish(result)
+        return True
+
+    def _publish(self, result: BuildResult) -> None:
+        from jianbao.proof.previews import png_bytes, render_pages
+
+        assert self.board is not None
+        pdf = result.path.read_bytes()
+        images = render_pages(pdf, self.dpi)
+        texts = _page_texts(pdf)
+        pngs: dict[int, bytes] = {}
+        versions = []
+        for number, image in enumerate(images, start=1):
+            pixels = digest(image.tobytes())
+            kept = self._pixels.get(number)
+            if kept is None or kept[0] != pixels:  # encode only the pages that changed
+                kept = self._pixels[number] = (pixels, png_bytes(image, self.dpi, PROOF_PNG_LEVEL))
+            pngs[number] = kept[1]
+            versions.append(pixels)
+        for number in [n for n in self._pixels if n > len(images)]:
+            del self._pixels[number]
+        roles = sorted(result.assignment.primary) if result.assignment else []
+        library = self.warm.font_library(self.project.fonts_dir / "fonts.yaml", self.project.fonts_dir)
+        snapshot = Snapshot(
+            version=self.board.snapshot.version + 1, ok=True, issue=self.source.stem, pdf=result.path.name,
+            page_versions=tuple(versions), page_texts=tuple(texts), problems=warnings_of(result),
+            stand_ins=stand_ins(library, roles), pages=result.pages, short_pages=result.short_pages,
+            fallback=fallback_of(result), seconds=result.seconds, built_at=time.strftime("%H:%M:%S"),
+        )
+        self.board.publish(snapshot, pngs, pdf)
+
+    def _publish_failure(self, exc: UserError) -> None:
+        assert self.board is not None
+        last = self.board.snapshot
+        failed = Snapshot(
+            version=last.version + 1, ok=False, issue=last.issue, pdf=last.pdf, page_versions=last.page_versions,
+            page_texts=last.page_texts, problems=problems_of(exc), stand_ins=last.stand_ins, pages=last.pages,
+            short_pages=last.short_pages, fallback=last.fallback, seconds=last.seconds,
+            built_at=time.strftime("%H:%M:%S"),
+        )
+        self.board.publish(failed)
+
+    # --- watching ----------------------------------------------------------------------------------
+
+    def folders(self) -> list[Path]:
+        """The folders to watch: the source's, layouts/ and fonts/ (those that exist)."""
+        found = []
+        for folder in (self.source.parent, self.project.layouts, self.project.fonts_dir):
+            folder = folder.resolve()
+            if folder.is_dir() and folder not in found:
+                found.append(folder)
+        return found
+
+    def relevant(self, path: Path) -> bool:
+        """A change that can alter the PDF: the source, a layout, fonts.yaml, a font file in fonts/.
+        (Any layout file counts: the source may name another layout in its next version.)"""
+        path = path.resolve()
+        if path == self.source.resolve():
+            return True
+        if path.parent == self.project.layouts.resolve():
+            return path.suffix in (".yaml", ".yml")
+        fonts = self.project.fonts_dir.resolve()
+        if path == fonts / "fonts.yaml":
+            return True
+        return fonts in path.parents and path.suffix.lower() in FONT_SUFFIXES
+
+    def run(self, stop: threading.Event | None = None,
+            on_build: Callable[[bool], None] | None = None) -> int:
+        """Build, then rebuild on every relevant change until Ctrl-C (or ``stop`` is set)."""
+        import watchfiles
+
+        try:
+            ok = self.build()
+            if on_build:
+                on_build(ok)
+            folders = self.folders()
+            self.out(messages.watching([self.source, *folders[1:]]))
+            for changes in watchfiles.watch(
+                *folders, watch_filter=lambda _change, path: self.relevant(Path(path)),
+                debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, raise_interrupt=True, rust_timeout=1000,
+            ):
+                self.out(messages.changed([Path(p) for _, p in changes]))
+                ok = self.build()
+                if on_build:
+                    on_build(ok)
+        except KeyboardInterrupt:
+            pass
+        self.out(messages.stopped())
+        return 0
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    """The text of every page (the proof page carries it under each image, to search and to test)."""
+    import pypdfium2  # type: ignore[import-untyped]
+
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        texts = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        doc.close()
+
