@@ -37,6 +37,7 @@ from jianbao.warm import Warm
 
 STEP_MS = 10  # a change is built once no further change came for this long …
 DEBOUNCE_MS = 500  # … or once changes kept coming for this long
+IDLE_MS = 50  # the watcher reports an idle round after this long without changes
 PROOF_DPI = 96  # the proof page's images: a screen's pixel density
 PROOF_PNG_LEVEL = 1
 
@@ -157,22 +158,29 @@ class Session:
         """Build, then rebuild on every relevant change until Ctrl-C (or ``stop`` is set)."""
         import watchfiles
 
+        folders = self.folders()
+        changes_seen = watchfiles.watch(
+            *folders, watch_filter=lambda _change, path: self.relevant(Path(path)),
+            debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, raise_interrupt=True,
+            rust_timeout=IDLE_MS, yield_on_timeout=True,
+        )
         try:
+            next(changes_seen, None)  # the watcher is in place (an idle round): no save is missed from here
             ok = self.build()
             if on_build:
                 on_build(ok)
-            folders = self.folders()
             self.out(messages.watching([self.source, *folders[1:]]))
-            for changes in watchfiles.watch(
-                *folders, watch_filter=lambda _change, path: self.relevant(Path(path)),
-                debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, raise_interrupt=True, rust_timeout=1000,
-            ):
+            for changes in changes_seen:
+                if not changes:  # an idle round (lets ``stop`` be seen)
+                    continue
                 self.out(messages.changed([Path(p) for _, p in changes]))
                 ok = self.build()
                 if on_build:
                     on_build(ok)
         except KeyboardInterrupt:
             pass
+        finally:
+            changes_seen.close()  # stops the watcher's thread
         self.out(messages.stopped())
         return 0
 
