@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="生成后监视源文件、版式和字体，每次保存即重新生成（也可写作 make-issue watch 2018-06）")
     p.add_argument("--serve", action="store_true", help="监视的同时在本机打开校对页面（页面图、错误与警告、代用字体）")
     p.add_argument("--png", action="store_true", help="另存每页的 PNG 预览图：out/ID/page-01.png …")
-    p.add_argument("--dpi", type=int, default=None, metavar="N", help="预览图的分辨率（默认 --png 120，校对页面 96）")
+    p.add_argument("--dpi", type=int, default=None, metavar="N", help="预览图的分辨率（默认 --png 120，校对页面 72）")
     p.add_argument("--long-image", action="store_true",
                    help="另存长图 out/ID-长图.png：各页上下相接，宽 1080 像素，便于手机分享")
     p.add_argument("--root", metavar="DIR", default=None, help="项目目录（默认自动查找含 layouts/ 的目录）")

@@ -8,6 +8,7 @@ its size).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -69,6 +70,34 @@ def _render(page: pypdfium2.PdfPage, scale: float) -> Image:
         return bitmap.to_pil().convert("RGB")
     finally:
         page.close()
+
+
+class ProofPage(NamedTuple):
+    version: str  # a digest of the page's pixels
+    png: bytes
+    text: str  # the page's text, as a PDF viewer extracts it
+
+
+def proof_pages(pdf: bytes, dpi: int, known: dict[str, bytes], level: int = 1) -> list[ProofPage]:
+    """Every page for the proof page: its pixels' digest, its PNG (taken from ``known``, digest → PNG,
+    when the page looks exactly as before: only changed pages are encoded) and its text."""
+    with _document(pdf) as doc:
+        out = []
+        for i in range(len(doc)):
+            page = doc[i]
+            try:
+                bitmap = page.render(scale=dpi / 72, rev_byteorder=True, may_draw_forms=False)
+                version = hashlib.blake2b(bitmap.buffer, digest_size=8).hexdigest()
+                png = known.get(version)
+                if png is None:
+                    png = png_bytes(bitmap.to_pil().convert("RGB"), dpi, level)
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                textpage.close()
+            finally:
+                page.close()
+            out.append(ProofPage(version, png, text))
+        return out
 
 
 def png_bytes(image: Image, dpi: float | None = None, level: int = PNG_LEVEL) -> bytes:

@@ -3,7 +3,6 @@ for a role, and the issue's page figures. Made by the watch loop, read by the se
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -127,10 +126,6 @@ def fallback_of(result: BuildResult) -> tuple[tuple[str, str, str], ...]:
     return tuple((ch, role_label(role), f"{face.family} {face.style}")
                  for role, by_char in sorted(assignment.fallback.items())
                  for ch, face in sorted(by_char.items()))
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 class Board:

@@ -27,7 +27,6 @@ from jianbao.proof import messages
 from jianbao.proof.state import (
     Board,
     Snapshot,
-    digest,
     fallback_of,
     problems_of,
     stand_ins,
@@ -38,7 +37,7 @@ from jianbao.warm import Warm
 STEP_MS = 10  # a change is built once no further change came for this long …
 DEBOUNCE_MS = 500  # … or once changes kept coming for this long
 IDLE_MS = 50  # the watcher reports an idle round after this long without changes
-PROOF_DPI = 96  # the proof page's images: a screen's pixel density
+PROOF_DPI = 72  # the proof page's images: shown 320 px wide, so twice that for a high-density screen
 PROOF_PNG_LEVEL = 1
 
 
@@ -58,7 +57,7 @@ class Session:
         self.board: Board | None = Board(Snapshot(0, False, source.stem, f"{source.stem}.pdf")) if board else None
         self.builds = 0
         self.last: BuildResult | None = None
-        self._pixels: dict[int, tuple[str, bytes]] = {}  # page → (pixel digest, PNG) of the last render
+        self._pngs: dict[str, bytes] = {}  # pixel digest → PNG, of the pages of the last good build
         self._warned: tuple[str, ...] = ()
 
     @property
@@ -91,23 +90,15 @@ class Session:
         return True
 
     def _publish(self, result: BuildResult) -> None:
-        from jianbao.proof.previews import png_bytes, render_pages
+        from jianbao.proof.previews import proof_pages
 
         assert self.board is not None
         pdf = result.path.read_bytes()
-        images = render_pages(pdf, self.dpi)
-        texts = _page_texts(pdf)
-        pngs: dict[int, bytes] = {}
-        versions = []
-        for number, image in enumerate(images, start=1):
-            pixels = digest(image.tobytes())
-            kept = self._pixels.get(number)
-            if kept is None or kept[0] != pixels:  # encode only the pages that changed
-                kept = self._pixels[number] = (pixels, png_bytes(image, self.dpi, PROOF_PNG_LEVEL))
-            pngs[number] = kept[1]
-            versions.append(pixels)
-        for number in [n for n in self._pixels if n > len(images)]:
-            del self._pixels[number]
+        pages = proof_pages(pdf, self.dpi, self._pngs, PROOF_PNG_LEVEL)
+        self._pngs = {p.version: p.png for p in pages}  # what the next build may reuse
+        pngs = {number: p.png for number, p in enumerate(pages, start=1)}
+        versions = [p.version for p in pages]
+        texts = [p.text for p in pages]
         roles = sorted(result.assignment.primary) if result.assignment else []
         library = self.warm.font_library(self.project.fonts_dir / "fonts.yaml", self.project.fonts_dir)
         snapshot = Snapshot(
@@ -183,22 +174,4 @@ class Session:
             changes_seen.close()  # stops the watcher's thread
         self.out(messages.stopped())
         return 0
-
-
-def _page_texts(pdf: bytes) -> list[str]:
-    """The text of every page (the proof page carries it under each image, to search and to test)."""
-    import pypdfium2  # type: ignore[import-untyped]
-
-    doc = pypdfium2.PdfDocument(pdf)
-    try:
-        texts = []
-        for i in range(len(doc)):
-            page = doc[i]
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return texts
-    finally:
-        doc.close()
 
