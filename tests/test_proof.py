@@ -117,9 +117,9 @@ def test_warm_layout_and_fonts_are_read_again_when_their_files_change(project_co
 class Watch:
     """``make-issue watch`` as a separate process, its output lines collected as they come."""
 
-    def __init__(self, cwd: Path, *args: str) -> None:
+    def __init__(self, cwd: Path, *args: str, command: tuple[str, ...] = ("watch",)) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "jianbao", "watch", *args], cwd=cwd, env=env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "jianbao", *command, *args], cwd=cwd, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.seen: list[tuple[str, str]] = []
@@ -219,6 +219,23 @@ def test_watch_rebuilds_when_the_layout_changes(watch: Watch, project_copy: Path
     layout.write_text(layout.read_text(encoding="utf-8") + "\n# 改动\n", encoding="utf-8")
     watch.expect(r"layouts/default\.yaml 已改动")
     watch.expect(r"2018-06\.pdf\s+\d+ 页")
+
+
+def test_watch_option_rebuilds_when_the_font_configuration_changes(project_copy: Path) -> None:
+    w = Watch(project_copy, "2018-06", "--watch", command=())  # make-issue 2018-06 --watch
+    try:
+        w.expect("正在监视")
+        config = project_copy / "fonts" / "fonts.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + "\n# 改动\n", encoding="utf-8")
+        w.expect(r"fonts/fonts\.yaml 已改动")
+        w.expect(r"2018-06\.pdf\s+\d+ 页")
+        (project_copy / "fonts" / "notes.txt").write_text("不是字体", encoding="utf-8")  # not a font: no rebuild
+        assert not [line for line in w.drain(1.0) if "已改动" in line]
+        assert w.stop() == 0
+    finally:
+        if w.proc.poll() is None:
+            w.proc.kill()
+            w.proc.wait()
 
 
 # --- the proof server: what it refuses ------------------------------------------------------------
