@@ -33,7 +33,8 @@ from jianbao.fonts.discover import local_font_files
 if TYPE_CHECKING:
     from jianbao.design.layout import Layout
 
-BREAKS_KEPT = 4000  # paragraphs; an issue has a few hundred, so several versions of one fit
+BREAKS_KEPT = 2000  # paragraphs at most (an issue has a few dozen to a few hundred) …
+BUILDS_KEPT = 3  # … and only those used by one of the last three builds (a paragraph's break: ~0.1 MB)
 
 
 class Warm:
@@ -42,8 +43,10 @@ class Warm:
     def __init__(self, max_breaks: int = BREAKS_KEPT) -> None:
         self._layouts: dict[Path, tuple[bytes, Layout]] = {}
         self._library: tuple[tuple[object, ...], FontLibrary] | None = None
-        self._breaks: OrderedDict[tuple[tuple[Item, ...], Measure], BrokenParagraph] = OrderedDict()
+        # key → (the paragraph's break, the sweep it was last used in)
+        self._breaks: OrderedDict[tuple[tuple[Item, ...], Measure], tuple[BrokenParagraph, int]] = OrderedDict()
         self._max_breaks = max_breaks
+        self._sweeps = 0
         self.hits = 0  # paragraph breaks reused / made, for the benchmark and the tests
         self.misses = 0
 
@@ -75,16 +78,31 @@ class Warm:
         """``BrokenParagraph(items, measure)``, reused when the same characters at the same advances
         and styles are broken to the same measure (the breaker is a pure function of these)."""
         key = (tuple(items), measure)
-        broken = self._breaks.get(key)
-        if broken is not None:
+        kept = self._breaks.get(key)
+        if kept is not None:
+            self._breaks[key] = (kept[0], self._sweeps)
             self._breaks.move_to_end(key)
             self.hits += 1
-            return broken
+            return kept[0]
         self.misses += 1
-        broken = self._breaks[key] = BrokenParagraph(items, measure)
+        broken = BrokenParagraph(items, measure)
+        self._breaks[key] = (broken, self._sweeps)
         while len(self._breaks) > self._max_breaks:
             self._breaks.popitem(last=False)
         return broken
+
+    def sweep(self, builds: int = BUILDS_KEPT) -> None:
+        """Call after each build: forget the breaks no build of the last ``builds`` used (earlier
+        versions of an edited paragraph), so that a long watch session does not grow."""
+        self._sweeps += 1
+        oldest = self._sweeps - builds
+        for key in [k for k, (_, used) in self._breaks.items() if used < oldest]:
+            del self._breaks[key]
+
+    @property
+    def paragraphs(self) -> int:
+        """How many paragraph breaks are kept."""
+        return len(self._breaks)
 
 
 def _fonts_key(config: Path, fonts_dir: Path) -> tuple[object, ...]:

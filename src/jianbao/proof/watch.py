@@ -72,12 +72,14 @@ class Session:
         try:
             result = build(self.source, self.out_dir, self.project, self.warm)
         except UserError as exc:
+            self.warm.sweep()
             self.err(str(exc))
             self.err(messages.failed(self.target))
             self._warned = ()
             if self.board is not None:
                 self._publish_failure(exc)
             return False
+        self.warm.sweep()
         self.last = result
         warnings = tuple(str(w) for w in result.warnings)
         if warnings != self._warned:  # the same warnings after every save would drown the news
