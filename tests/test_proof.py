@@ -238,6 +238,30 @@ def test_watch_option_rebuilds_when_the_font_configuration_changes(project_copy:
             w.proc.wait()
 
 
+def test_a_fault_in_one_build_does_not_end_the_watch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import jianbao.proof.watch as watch_module
+    from jianbao.pipeline import Project
+
+    said: list[str] = []
+    session = watch_module.Session(ROOT / "content" / "2018-06.yaml", Project(ROOT), tmp_path, board=True, dpi=30,
+                                   out=said.append, err=said.append)
+    assert session.build()
+    good = (tmp_path / "2018-06.pdf").read_bytes()
+    real = watch_module.build
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(watch_module, "build", broken)
+    assert not session.build()
+    assert any("内部错误" in line for line in said) and any("RuntimeError: a bug" in line for line in said)
+    assert session.board is not None and not session.board.snapshot.ok
+    assert session.board.snapshot.pages > 0  # the last good pages stay on the proof page
+    assert (tmp_path / "2018-06.pdf").read_bytes() == good
+    monkeypatch.setattr(watch_module, "build", real)
+    assert session.build() and session.board.snapshot.ok
+
+
 # --- the proof server: what it refuses ------------------------------------------------------------
 
 

@@ -22,6 +22,11 @@ def failed(path: Path) -> str:
     return f"[{_now()}] 未生成 PDF（见上面的错误），{kept}；改正后保存即重新生成"
 
 
+def internal_error(path: Path) -> str:
+    kept = f"原有的 {display_path(path)} 保留不变" if path.exists() else f"{display_path(path)} 尚未生成"
+    return f"[{_now()}] make-issue 内部错误，未生成 PDF（请把以上信息报告给维护者），{kept}；仍在监视"
+
+
 def watching(paths: list[Path]) -> str:
     return "正在监视 " + "、".join(display_path(p) for p in paths) + " 的改动；按 Ctrl-C 结束"
 

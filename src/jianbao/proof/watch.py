@@ -26,6 +26,7 @@ from jianbao.pipeline import BuildResult, Project, build
 from jianbao.proof import messages
 from jianbao.proof.state import (
     Board,
+    Problem,
     Snapshot,
     fallback_of,
     problems_of,
@@ -79,6 +80,15 @@ class Session:
             if self.board is not None:
                 self._publish_failure(exc)
             return False
+        except Exception as exc:  # a fault of ours: say so, keep watching (the next save may not hit it)
+            import traceback
+
+            self.warm = Warm()  # nothing half-made by the failed build is reused
+            self.err(traceback.format_exc().rstrip())
+            self.err(messages.internal_error(self.target))
+            if self.board is not None:
+                self._publish_failure(exc)
+            return False
         self.warm.sweep()
         self.last = result
         warnings = tuple(str(w) for w in result.warnings)
@@ -111,12 +121,16 @@ class Session:
         )
         self.board.publish(snapshot, pngs, pdf)
 
-    def _publish_failure(self, exc: UserError) -> None:
+    def _publish_failure(self, exc: Exception) -> None:
         assert self.board is not None
         last = self.board.snapshot
+        if isinstance(exc, UserError):
+            problems = problems_of(exc)
+        else:
+            problems = (Problem("error", "", messages.internal_error(self.target)),)
         failed = Snapshot(
             version=last.version + 1, ok=False, issue=last.issue, pdf=last.pdf, page_versions=last.page_versions,
-            page_texts=last.page_texts, problems=problems_of(exc), stand_ins=last.stand_ins, pages=last.pages,
+            page_texts=last.page_texts, problems=problems, stand_ins=last.stand_ins, pages=last.pages,
             short_pages=last.short_pages, fallback=last.fallback, seconds=last.seconds,
             built_at=time.strftime("%H:%M:%S"),
         )
