@@ -240,7 +240,7 @@ def main() -> int:
     print(line("Typst warm recompile: compile() again", typst.compile))
     print(line("Typst warm recompile + PDF written", typst.seconds, base))
     print(line("make-issue watch: save → new PDF in place", ours.seconds, base) + "   ← the loop (target ≤ 1.00×)")
-    print(line("  of which the build (as make-issue watch prints it, 10 ms steps)", ours.build_s[2:], base))
+    print(line("  of which the build (as make-issue watch prints it, 10 ms resolution)", ours.build_s[2:], base))
     if proof:
         print(line("make-issue watch --serve: save → proof page's images ready", proof.seconds, base))
     summary = {"typst_compile_ms": 1000 * base, "ours_ms": 1000 * statistics.median(ours.seconds),

@@ -35,7 +35,7 @@ from jianbao.proof.state import (
 )
 from jianbao.warm import Warm
 
-STEP_MS = 10  # a change is built once no further change came for this long …
+STEP_MS = 5  # a change is built once no further change came for this long (an editor's save: < 1 ms) …
 DEBOUNCE_MS = 500  # … or once changes kept coming for this long
 IDLE_MS = 50  # the watcher reports an idle round after this long without changes
 PROOF_DPI = 72  # the proof page's images: shown 320 px wide, so twice that for a high-density screen
