@@ -1,8 +1,9 @@
 """The peer and the yardstick shared by the benchmarks: the Typst build of the same issue
 (../shared/bench/typst/) and the shared checker (../shared/tools/pdfcheck).
 
-Typst runs from its own virtual environment, never from the project's: ``$TYPST_PYTHON`` if set,
-else ``~/.cache/jianbao-bench/typst-venv`` (created on first use with ``typst==0.15.2`` from PyPI).
+The shared folder is ../shared beside the project, or $JIANBAO_SHARED (from a worktree). Typst runs
+from its own virtual environment, never from the project's: ``$TYPST_PYTHON`` if set, else
+``~/.cache/jianbao-bench/typst-venv`` (created on first use with ``typst==0.15.2`` from PyPI).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("JIANBAO_SHARED", ROOT.parent / "shared"))  # a worktree: JIANBAO_SHARED=/work/shared
 TYPST_DIR = SHARED / "bench" / "typst"
 PDFCHECK = SHARED / "tools" / "pdfcheck"
 REFERENCE = SHARED / "reference" / "2018-06-print.txt"

@@ -21,10 +21,12 @@ FLOORS: dict[str, int] = {
     "manuscripts": 2,  # Word, text and printed issues → YAML sources (may use source)
     "compose": 3,  # model + layout + fonts → pages as data
     "render": 4,  # pages → PDF (and other formats)
+    "warm": 4,  # content-keyed caches a watch loop keeps between builds (layout, fonts, breaks)
     "pipeline": 5,  # one build, atomic
     "archive": 6,  # many builds: batch, manifest, record, volume
     "folder": 6,  # a bulletin folder: finding it, make-issue init
-    "cli": 7, "__main__": 8,
+    "proof": 7,  # watch loop, proof page server, page previews (from the PDF)
+    "cli": 8, "__main__": 9,
 }
 # Parts on one floor that may use a neighbour: manuscripts checks what it writes with source's loader.
 BESIDE: dict[str, set[str]] = {"manuscripts": {"source"}}

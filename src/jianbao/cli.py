@@ -17,6 +17,9 @@
 
 The bulletin folder is the first folder at or above the current one that holds content/ (or the
 marker make-issue init writes); -C DIR names it.
+    make-issue watch 2018-06 [--serve]  rebuild on every save; --serve: the proof page in a browser
+    make-issue 2018-06 --png [--dpi N] [--long-image]
+                                        page previews out/2018-06/page-01.png …, out/2018-06-长图.png
 
 Exit status: 0 success, 2 invalid input or usage, 1 internal failure (batch: any issue failed).
 """
@@ -68,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--volume", metavar="YEAR", default=None, help="把该年各期合订成一个 PDF（合订本）")
     p.add_argument("-C", "--root", metavar="DIR", default=None,
                    help="简报目录（默认：从当前目录向上查找第一个含 content/ 的目录）")
+    p.add_argument("--watch", action="store_true",
+                   help="生成后监视源文件、版式和字体，每次保存即重新生成（也可写作 make-issue watch 2018-06）")
+    p.add_argument("--serve", action="store_true", help="监视的同时在本机打开校对页面（页面图、错误与警告、代用字体）")
+    p.add_argument("--png", action="store_true", help="另存每页的 PNG 预览图：out/ID/page-01.png …")
+    p.add_argument("--dpi", type=int, default=None, metavar="N", help="预览图的分辨率（默认 --png 120，校对页面 72）")
+    p.add_argument("--long-image", action="store_true",
+                   help="另存长图 out/ID-长图.png：各页上下相接，宽 1080 像素，便于手机分享")
     p.add_argument("--debug", action="store_true", help="出错时显示 Python 调用栈")
     p.add_argument("--version", action="version", version=f"make-issue (jianbao) {__version__}")
     return p
@@ -151,6 +161,8 @@ def run(argv: list[str]) -> int:
     if argv[:1] == ["init"]:
         return _run_init(argv[1:])
     args = _parser().parse_args(argv)
+    if args.issues[:1] == ["watch"]:  # make-issue watch 2018-06 = make-issue 2018-06 --watch
+        args.issues, args.watch = args.issues[1:], True
     batch_mode = bool(args.all or args.volume or args.force or args.jobs is not None or len(args.issues) > 1
                       or any(YEAR.match(a) for a in args.issues))
     args.issue = args.issues[0] if len(args.issues) == 1 else None
@@ -224,6 +236,10 @@ def _run_single(args: argparse.Namespace) -> int:
         print(f"{display_path(source)}：校验通过（{len(prepared.issue.articles)} 篇文章）")
         return 0
     out_dir = Path(args.out) if args.out else root / "out"
+    if args.watch or args.serve or args.png or args.long_image or args.dpi is not None:
+        from jianbao.proof.command import run as run_proof  # watch, proof page, previews
+
+        return run_proof(source, project, out_dir, args)
     from jianbao.archive.register import build_and_record  # the manifest and the record stay current
 
     result, recorded = build_and_record(source, out_dir, project)
@@ -238,6 +254,8 @@ def _run_single(args: argparse.Namespace) -> int:
 
 def _run_batch(args: argparse.Namespace) -> int:
     """Several issues, a year, --all or --volume: see jianbao.archive.batch."""
+    if args.watch or args.serve or args.png or args.long_image or args.dpi is not None:
+        raise UsageError("watch、--serve、--png、--long-image、--dpi 一次只能用于一期")
     if args.check or args.fonts:
         raise UsageError("--check 和 --fonts 一次只能用于一期，不能与多期、年份、--all、--volume、-j、--force 同用")
     if args.jobs is not None and args.jobs < 1:

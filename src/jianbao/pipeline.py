@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from jianbao.compose import Fonts
     from jianbao.fonts.embed import Prepared as PreparedFace
     from jianbao.fonts.library import Assignment
+    from jianbao.warm import Warm
 
 
 class Project(NamedTuple):
@@ -93,13 +94,18 @@ class BuildResult:
     article_pages: tuple[int, ...] = ()  # each article's first page (from 0), from the layout
     stand_ins: list[str] = field(default_factory=list)  # roles set in a stand-in font (fonts.standin)
     stand_fonts: dict[str, str] = field(default_factory=dict)  # role → that stand-in font
+    short_pages: tuple[tuple[int, int], ...] = ()  # (page, grid lines missing): pages that end short
+    assignment: Assignment | None = None  # which font drew each character (the proof page lists fallbacks)
 
 
-def prepare(source: Path, project: Project) -> Prepared:
-    """Load and validate everything a build needs; raises a UserError on any problem."""
+def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepared:
+    """Load and validate everything a build needs; raises a UserError on any problem. ``warm``:
+    what an earlier build in this process made that is still valid (make-issue watch)."""
     issue = load_issue(source, display_path(source))
-    layout = load_layout(layout_path(project.layouts, issue.layout))
-    library = project.font_library()
+    where = layout_path(project.layouts, issue.layout)
+    layout = warm.layout(where) if warm else load_layout(where)
+    library = project.font_library() if warm is None else warm.font_library(project.fonts_dir / "fonts.yaml",
+                                                                            project.fonts_dir)
     printed = issue_texts(issue, layout)
     chars = chars_by_role(printed)
     lines = source.read_text(encoding="utf-8-sig").splitlines()  # to locate characters in messages
@@ -158,12 +164,12 @@ def prepare_fonts(project: Project, progress: Callable[[str], None]) -> list[Pre
     return project.font_library().prepare(progress)
 
 
-def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
+def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = None) -> BuildResult:
     from jianbao.compose import compose
     from jianbao.render.pdf import render_pdf  # ReportLab's canvas only when a PDF is made
 
     started = time.perf_counter()
-    prepared = prepare(source, project)
+    prepared = prepare(source, project, warm)
     assert prepared.assignment is not None
     fonts = register_fonts(prepared.fonts, prepared.assignment)
     target = out_dir / f"{prepared.issue.id}.pdf"
@@ -175,7 +181,10 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        document = compose(prepared.issue, prepared.layout, fonts)
+        if warm is None:
+            document = compose(prepared.issue, prepared.layout, fonts)
+        else:
+            document = compose(prepared.issue, prepared.layout, fonts, warm.break_paragraph)
         render_pdf(document, tmp)
         os.chmod(tmp, 0o644)
         portable.sync_file(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
@@ -188,7 +197,7 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     return BuildResult(
         target, len(document.pages), target.stat().st_size, time.perf_counter() - started, prepared.issue,
         prepared.warnings, tuple(page for page, anchor in document.outline() if anchor.level == 0),
-        prepared.stand_ins, prepared.stand_fonts,
+        prepared.stand_ins, prepared.stand_fonts, tuple(document.short_pages), prepared.assignment,
     )
 
 

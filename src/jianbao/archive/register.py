@@ -35,6 +35,7 @@ from jianbao.errors import OutputError, UsageError, display_path
 
 if TYPE_CHECKING:
     from jianbao.pipeline import BuildResult, Project
+    from jianbao.warm import Warm
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def entry_for(result: BuildResult, source: Path, inputs: Inputs) -> Entry:
                  IssueMeta.from_issue(result.issue, result.article_pages, result.stand_fonts))
 
 
-def build_and_record(source: Path, out_dir: Path, project: Project) -> tuple[BuildResult, Recorded]:
+def build_and_record(source: Path, out_dir: Path, project: Project,
+                     warm: Warm | None = None) -> tuple[BuildResult, Recorded]:
     """Build one issue (:func:`jianbao.pipeline.build`) and record it. The inputs are identified
     before the build starts: a source or layout edited during the build makes the next run rebuild."""
     from jianbao.pipeline import build
@@ -112,10 +114,22 @@ def build_and_record(source: Path, out_dir: Path, project: Project) -> tuple[Bui
         raise UsageError(f"{display_path(source)}：无法读取源文件（{exc.strerror or exc}）") from exc
     prints = Fingerprints(project.root)
     prints.snapshot()
-    result = build(source, out_dir, project)
+    result = build(source, out_dir, project, warm)
     assert result.issue is not None
     entry = entry_for(result, source, prints.inputs(digest, result.issue.layout))
     return result, record_builds(out_dir, [entry])
+
+
+def record_built(result: BuildResult, source: Path, project: Project) -> Recorded:
+    """Record a build that is already in place (make-issue watch records after the new PDF is there,
+    so that the record never delays it; a source saved meanwhile is built and recorded next)."""
+    assert result.issue is not None
+    try:
+        digest = bytes_digest(source.read_bytes())
+    except OSError as exc:
+        raise UsageError(f"{display_path(source)}：无法读取源文件（{exc.strerror or exc}）") from exc
+    entry = entry_for(result, source, Fingerprints(project.root).inputs(digest, result.issue.layout))
+    return record_builds(result.path.parent, [entry])
 
 
 @contextmanager

@@ -105,6 +105,7 @@ class Document:
     height: float
     metadata: Metadata
     pages: list[Page] = field(default_factory=list)
+    short_pages: list[tuple[int, int]] = field(default_factory=list)  # (page, grid lines missing)
 
     def outline(self) -> list[tuple[int, Anchor]]:
         """(page index from 0, anchor) in reading order."""

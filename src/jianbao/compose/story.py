@@ -10,7 +10,7 @@ from dataclasses import replace
 from jianbao.compose.blocks import Block
 from jianbao.compose.closing import ClosingBlock
 from jianbao.compose.gridblocks import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext, Ref
-from jianbao.compose.linebreak import BrokenParagraph, Line, Measure, Variant, is_cjk
+from jianbao.compose.linebreak import BrokenParagraph, Item, Line, Measure, Variant, is_cjk
 from jianbao.compose.masthead import Masthead
 from jianbao.compose.textset import Face, Fonts, balance_text, break_text, items, resolve, tracked_width
 from jianbao.design.layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
@@ -30,7 +30,9 @@ def _script_runs(text: str) -> list[tuple[bool, str]]:
 
 
 class StoryBuilder:
-    def __init__(self, issue: Issue, layout: Layout, fonts: Fonts) -> None:
+    def __init__(self, issue: Issue, layout: Layout, fonts: Fonts,
+                 breaker: Callable[[list[Item], Measure], BrokenParagraph] = BrokenParagraph) -> None:
+        self.breaker = breaker  # hook: make-issue watch passes a content-keyed cache (jianbao.warm)
         self.pins: dict[Ref, int] = {}  # block → imposed change (± lines, blank lines), from the page make-up
         # broken lines and variants per paragraph, kept across the page make-up's passes
         self._broken: dict[int, tuple[list[Line], Callable[[], dict[int, Variant]]]] = {}
@@ -83,7 +85,7 @@ class StoryBuilder:
         if memo is None:
             measure = self.measure(self.body)
             chars = items(runs, faces)  # one itemisation for the break and its variants
-            broken = BrokenParagraph(chars, measure)
+            broken = self.breaker(chars, measure)
             memo = (broken.lines, broken.variants)
             self._broken[id(p)] = memo
         return GridLines(memo[0], faces, self.grid, variants=memo[1], ref=ref,

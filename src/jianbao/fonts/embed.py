@@ -289,12 +289,14 @@ def _register(face: Face, name: str, data: bytes, path: Path) -> None:
 
 def _load(face: Face, name: str, source: str | io.BytesIO, index: int) -> None:
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    from jianbao.fonts.keptsubsets import kept_subsets_font
 
     _fix_tounicode()
 
-    try:
-        font = TTFont(name, source, subfontIndex=index)
+    try:  # a TTFont that keeps its last embedded subset: saving the same issue again reuses it
+        font = kept_subsets_font()(name, source, subfontIndex=index)
     except TTFError as exc:
         raise FontError(f"{display_path(face.path)}：ReportLab 无法使用这个字体（{exc}）") from exc
     pdfmetrics.registerFont(font)

@@ -1,0 +1,207 @@
+"""make-issue watch: build, then build again whenever the issue's source, its layout, the font
+configuration or a font file in fonts/ changes.
+
+The watcher is watchfiles (inotify on Linux, in a Rust thread): a burst of saves within a few
+milliseconds (an editor writing a backup, then renaming it into place) arrives as one set of changes
+and gives one rebuild; changes made during a build are collected and give the next one. A build
+that fails prints its located errors and leaves the last good PDF in place (builds are atomic); the
+next good save replaces it. The process stays warm (``jianbao.warm``): later builds reuse the parsed
+layout, the font library and registered subsets, and the breaks of unchanged paragraphs.
+
+With a proof board (``--serve``), every build also renders the pages for the proof page: PDFium
+draws every page, and only pages whose pixels changed are encoded again.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from jianbao.errors import UserError
+from jianbao.fonts.discover import FONT_SUFFIXES
+from jianbao.pipeline import BuildResult, Project, build
+from jianbao.proof import messages
+from jianbao.proof.state import (
+    Board,
+    Problem,
+    Snapshot,
+    fallback_of,
+    problems_of,
+    stand_ins,
+    warnings_of,
+)
+from jianbao.warm import Warm
+
+STEP_MS = 5  # a change is built once no further change came for this long (an editor's save: < 1 ms) …
+DEBOUNCE_MS = 500  # … or once changes kept coming for this long
+IDLE_MS = 50  # the watcher reports an idle round after this long without changes
+PROOF_DPI = 72  # the proof page's images: shown 320 px wide, so twice that for a high-density screen
+PROOF_PNG_LEVEL = 1
+
+
+class Session:
+    """One issue kept built: the warm caches, the last result, and (with ``--serve``) the proof board."""
+
+    def __init__(self, source: Path, project: Project, out_dir: Path, *, board: bool = False,
+                 dpi: int = PROOF_DPI, out: Callable[[str], None] | None = None,
+                 err: Callable[[str], None] | None = None) -> None:
+        self.source = source
+        self.project = project
+        self.out_dir = out_dir
+        self.warm = Warm()
+        self.dpi = dpi
+        self.out = out or (lambda line: print(line, flush=True))
+        self.err = err or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.board: Board | None = Board(Snapshot(0, False, source.stem, f"{source.stem}.pdf")) if board else None
+        self.builds = 0
+        self.last: BuildResult | None = None
+        self._pngs: dict[str, bytes] = {}  # pixel digest → PNG, of the pages of the last good build
+        self._warned: tuple[str, ...] = ()
+
+    @property
+    def target(self) -> Path:
+        return self.out_dir / f"{self.source.stem}.pdf"
+
+    # --- one build ---------------------------------------------------------------------------------
+
+    def build(self) -> bool:
+        """Build once; True when a new PDF is in place. User errors are printed, never raised."""
+        self.builds += 1
+        try:
+            result = build(self.source, self.out_dir, self.project, self.warm)
+        except UserError as exc:
+            self.warm.sweep()
+            self.err(str(exc))
+            self.err(messages.failed(self.target))
+            self._warned = ()
+            if self.board is not None:
+                self._publish_failure(exc)
+            return False
+        except Exception as exc:  # a fault of ours: say so, keep watching (the next save may not hit it)
+            import traceback
+
+            self.warm = Warm()  # nothing half-made by the failed build is reused
+            self.err(traceback.format_exc().rstrip())
+            self.err(messages.internal_error(self.target))
+            if self.board is not None:
+                self._publish_failure(exc)
+            return False
+        self.warm.sweep()
+        self.last = result
+        warnings = tuple(str(w) for w in result.warnings)
+        if warnings != self._warned:  # the same warnings after every save would drown the news
+            for line in warnings:
+                self.err(line)
+            self._warned = warnings
+        self.out(messages.built(result.path, result.pages, result.size, result.seconds))
+        if self.board is not None:
+            self._publish(result)
+        self._record(result)
+        return True
+
+    def _record(self, result: BuildResult) -> None:
+        """Keep out/manifest.json and the 发文登记 current, after the PDF and the proof page (the
+        record never delays them); a record that cannot be written is said, the watch goes on."""
+        from jianbao.archive.register import record_built
+
+        try:
+            recorded = record_built(result, self.source, self.project)
+        except UserError as exc:
+            self.err(str(exc))
+            return
+        for line in recorded.warnings:
+            self.err(str(line))
+
+    def _publish(self, result: BuildResult) -> None:
+        from jianbao.proof.previews import proof_pages
+
+        assert self.board is not None
+        pdf = result.path.read_bytes()
+        pages = proof_pages(pdf, self.dpi, self._pngs, PROOF_PNG_LEVEL)
+        self._pngs = {p.version: p.png for p in pages}  # what the next build may reuse
+        pngs = {number: p.png for number, p in enumerate(pages, start=1)}
+        versions = [p.version for p in pages]
+        texts = [p.text for p in pages]
+        roles = sorted(result.assignment.primary) if result.assignment else []
+        library = self.warm.font_library(self.project.fonts_dir / "fonts.yaml", self.project.fonts_dir)
+        snapshot = Snapshot(
+            version=self.board.snapshot.version + 1, ok=True, issue=self.source.stem, pdf=result.path.name,
+            page_versions=tuple(versions), page_texts=tuple(texts), problems=warnings_of(result),
+            stand_ins=stand_ins(library, roles), pages=result.pages, short_pages=result.short_pages,
+            fallback=fallback_of(result), seconds=result.seconds, built_at=time.strftime("%H:%M:%S"),
+        )
+        self.board.publish(snapshot, pngs, pdf)
+
+    def _publish_failure(self, exc: Exception) -> None:
+        assert self.board is not None
+        last = self.board.snapshot
+        if isinstance(exc, UserError):
+            problems = problems_of(exc)
+        else:
+            problems = (Problem("error", "", messages.internal_error(self.target)),)
+        failed = Snapshot(
+            version=last.version + 1, ok=False, issue=last.issue, pdf=last.pdf, page_versions=last.page_versions,
+            page_texts=last.page_texts, problems=problems, stand_ins=last.stand_ins, pages=last.pages,
+            short_pages=last.short_pages, fallback=last.fallback, seconds=last.seconds,
+            built_at=time.strftime("%H:%M:%S"),
+        )
+        self.board.publish(failed)
+
+    # --- watching ----------------------------------------------------------------------------------
+
+    def folders(self) -> list[Path]:
+        """The folders to watch: the source's, layouts/ and fonts/ (those that exist)."""
+        found = []
+        for folder in (self.source.parent, self.project.layouts, self.project.fonts_dir):
+            folder = folder.resolve()
+            if folder.is_dir() and folder not in found:
+                found.append(folder)
+        return found
+
+    def relevant(self, path: Path) -> bool:
+        """A change that can alter the PDF: the source, a layout, fonts.yaml, a font file in fonts/.
+        (Any layout file counts: the source may name another layout in its next version.)"""
+        path = path.resolve()
+        if path == self.source.resolve():
+            return True
+        if path.parent == self.project.layouts.resolve():
+            return path.suffix in (".yaml", ".yml")
+        fonts = self.project.fonts_dir.resolve()
+        if path == fonts / "fonts.yaml":
+            return True
+        return fonts in path.parents and path.suffix.lower() in FONT_SUFFIXES
+
+    def run(self, stop: threading.Event | None = None,
+            on_build: Callable[[bool], None] | None = None) -> int:
+        """Build, then rebuild on every relevant change until Ctrl-C (or ``stop`` is set)."""
+        import watchfiles
+
+        folders = self.folders()
+        changes_seen = watchfiles.watch(
+            *folders, watch_filter=lambda _change, path: self.relevant(Path(path)),
+            debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, raise_interrupt=True,
+            rust_timeout=IDLE_MS, yield_on_timeout=True,
+        )
+        try:
+            next(changes_seen, None)  # the watcher is in place (an idle round): no save is missed from here
+            ok = self.build()
+            if on_build:
+                on_build(ok)
+            self.out(messages.watching([self.source, *folders[1:]]))
+            for changes in changes_seen:
+                if not changes:  # an idle round (lets ``stop`` be seen)
+                    continue
+                self.out(messages.changed([Path(p) for _, p in changes]))
+                ok = self.build()
+                if on_build:
+                    on_build(ok)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            changes_seen.close()  # stops the watcher's thread
+        self.out(messages.stopped())
+        return 0
+
