@@ -32,12 +32,14 @@ class Job:
     source: Path
     out_dir: Path
     root: Path
+    ofd: bool = False  # also write the OFD (make-issue --ofd)
 
 
 @dataclass(frozen=True)
 class Outcome:
     id: str
     pdf: PdfFile | None = None  # set when the PDF was written
+    ofd: PdfFile | None = None  # set when the OFD was written too
     meta: IssueMeta | None = None
     error: str | None = None  # the reason it failed, as the user should read it
     internal: bool = False  # the failure is a fault of the program (error holds a traceback)
@@ -82,19 +84,24 @@ def build_job(job: Job) -> Outcome:
 
     started = time.perf_counter()
     try:
-        result = build(job.source, job.out_dir, Project(job.root))
-        with open(result.path, "rb") as f:
-            st = os.fstat(f.fileno())  # size and time of the very bytes that are hashed
-            sha = hashlib.file_digest(f, "sha256").hexdigest()
+        result = build(job.source, job.out_dir, Project(job.root), ofd=job.ofd)
         assert result.issue is not None
-        pdf = PdfFile(result.path.name, st.st_size, st.st_mtime_ns, sha, result.pages)
-        return Outcome(job.id, pdf=pdf, meta=_meta(result.issue, result.article_pages),
+        pdf = _file(result.path, result.pages)
+        ofd = _file(result.ofd, result.pages) if result.ofd is not None else None
+        return Outcome(job.id, pdf=pdf, ofd=ofd, meta=_meta(result.issue, result.article_pages),
                        seconds=time.perf_counter() - started, warnings=tuple(str(w) for w in result.warnings))
     except UserError as exc:
         return Outcome(job.id, error=str(exc), seconds=time.perf_counter() - started)
     except Exception:
         return Outcome(job.id, error=traceback.format_exc().rstrip(), internal=True,
                        seconds=time.perf_counter() - started)
+
+
+def _file(path: Path, pages: int) -> PdfFile:
+    with open(path, "rb") as f:
+        st = os.fstat(f.fileno())  # size and time of the very bytes that are hashed
+        sha = hashlib.file_digest(f, "sha256").hexdigest()
+    return PdfFile(path.name, st.st_size, st.st_mtime_ns, sha, pages)
 
 
 def _meta(issue: Issue, article_pages: tuple[int, ...]) -> IssueMeta:
