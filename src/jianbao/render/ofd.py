@@ -240,7 +240,7 @@ def _content(page: Page, page_h: float, ids: _Ids) -> ET.Element:
     content = ET.SubElement(root, _q("Content"))
     layer = ET.SubElement(content, _q("Layer"), {"ID": str(ids.take()), "Type": "Body"})
     for item, dx, dy in walk(page.items):
-        if isinstance(item, TextRun) and item.text:
+        if isinstance(item, TextRun) and item.text.strip():
             _text_object(layer, item, dx, dy, page_h, ids)
         elif isinstance(item, Rule):
             _path_object(layer, item, dx, dy, page_h, ids)
@@ -254,9 +254,15 @@ def _colour(parent: ET.Element, tag: str, colour: CMYK) -> None:
 def _text_object(layer: ET.Element, run: TextRun, dx: float, dy: float, page_h: float, ids: _Ids) -> None:
     font = ids.font(run.drawing_font)
     size = mm(run.drawing_size)
-    xs = [mm(x + dx) for x in run.positions()]
+    # Spaces at either end are left out (they draw nothing, and XML readers often drop them, and
+    # with them the place of the next character); the other characters keep their places.
+    first = len(run.text) - len(run.text.lstrip())
+    last = len(run.text.rstrip())
+    text = run.text[first:last]
+    advances = run.advances[first:last]
+    xs = [mm(x + dx) for x in run.positions()[first:last]]
     # the end of the last glyph: its advance, in the run's own size and scale
-    end = xs[-1] + mm((run.advances[-1] if run.advances else run.size) * run.horiz_scale / 100)
+    end = xs[-1] + mm(advances[-1] * run.horiz_scale / 100)
     baseline = page_h - mm(run.y + dy)
     # The box encloses every glyph with room to spare (some readers clip an object to its box):
     # one size above the baseline and a half below, a half size left and right.
@@ -265,19 +271,20 @@ def _text_object(layer: ET.Element, run: TextRun, dx: float, dy: float, page_h: 
     attrs = {"ID": str(ids.take()), "Boundary": box, "Font": str(font.id), "Size": _n(size)}
     if run.stroke:
         attrs.update(Stroke="true", LineWidth=_n(mm(run.stroke)))
-    if run.horiz_scale != 100.0:
-        attrs["HScale"] = _n(run.horiz_scale / 100)
+    scale = run.horiz_scale / 100
+    if scale != 1.0:  # a stretched dash: the object's space is stretched, glyph and positions
+        attrs["CTM"] = f"{_n(scale)} 0 0 1 0 0"
     obj = ET.SubElement(layer, _q("TextObject"), attrs)
     _colour(obj, "FillColor", run.colour)
     if run.stroke:
         _colour(obj, "StrokeColor", run.colour)
-    # Positions relative to the box, each rounded once, and the steps taken between the rounded
-    # values: no rounding error adds up along a line.
-    rel = [round(x - left, 4) for x in xs]
+    # Positions relative to the box (in the object's own space), each rounded once, and the steps
+    # taken between the rounded values: no rounding error adds up along a line.
+    rel = [round((x - left) / scale, 4) for x in xs]
     code = ET.SubElement(obj, _q("TextCode"), {"X": _n(rel[0]), "Y": _n(round(baseline - top, 4))})
     if len(rel) > 1:
         code.set("DeltaX", " ".join(_n(b - a) for a, b in pairwise(rel)))
-    code.text = run.text
+    code.text = text
 
 
 def _path_object(layer: ET.Element, rule: Rule, dx: float, dy: float, page_h: float, ids: _Ids) -> None:
