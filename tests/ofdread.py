@@ -94,7 +94,7 @@ class _FontAs:
         self._canvas = canvas
         self._font = font
 
-    def setFont(self, name: str, size: float, *args: Any) -> None:  # noqa: N802 (ReportLab's name)
+    def setFont(self, name: str, size: float, *args: Any) -> None:  # ReportLab's name
         self._canvas.setFont(self._font, size, *args)
 
     def __getattr__(self, name: str) -> Any:

@@ -6,7 +6,9 @@ The figures the assertions rest on are printed (pytest -s shows them); docs/ofd.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -16,9 +18,11 @@ from xml.etree import ElementTree as ET
 
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+
 from conftest import ROOT, make_issue
 from ofdread import largest_gap, parse, pdf_boxes, pdf_origins, reader_glyphs, reader_pdf
-from pypdf import PdfReader
 
 NS = {"ofd": "http://www.ofdspec.org/2016"}
 TOLERANCE_MM = 0.1
@@ -64,7 +68,9 @@ def _xml(ofd: Path, name: str) -> ET.Element:
 # --- the independent reader ------------------------------------------------------------------------
 
 
-def test_reader_finds_the_pdfs_text_at_the_pdfs_places(built: tuple[Path, Path], tmp_path_factory) -> None:
+def test_reader_finds_the_pdfs_text_at_the_pdfs_places(
+    built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """easyofd parses the package; on every page its characters are the PDF's characters, in the same
     order, and each stands where pdfium finds it in the PDF (origin, within 0.1 mm)."""
     pdf_path, ofd_path = built
@@ -86,16 +92,13 @@ def test_reader_finds_the_pdfs_text_at_the_pdfs_places(built: tuple[Path, Path],
     assert chars > 500
 
 
-def test_reader_draws_the_fonts_we_embedded(built: tuple[Path, Path], tmp_path_factory) -> None:
+def test_reader_draws_the_fonts_we_embedded(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every font the text uses is in the package, and each holds a glyph for every character drawn
     with it: the OFD needs no font of the reading machine."""
     from fontTools.ttLib import TTFont
 
     _, ofd_path = built
     doc = parse(ofd_path, tmp_path_factory.mktemp("easyofd"))[0]
-    import base64
-    import io
-
     cmaps = {fid: TTFont(io.BytesIO(base64.b64decode(f["font_b64"]))).getBestCmap() for fid, f in doc["fonts"].items()}
     for page in doc["page_info"].values():
         for obj in page["text_list"]:
@@ -103,7 +106,9 @@ def test_reader_draws_the_fonts_we_embedded(built: tuple[Path, Path], tmp_path_f
             assert not missing, (obj["text"], missing)
 
 
-def test_reader_rendering_matches_the_pdf(issue_2018_06: tuple[Path, Path], tmp_path_factory) -> None:
+def test_reader_rendering_matches_the_pdf(
+    issue_2018_06: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """easyofd draws the OFD (as a PDF of its own); pdfium reads and renders both. Glyph boxes agree
     within 0.1 mm on every page, and the pictures at 5 px/mm differ only at the glyphs' anti-aliased
     edges — and in colour: easyofd takes our CMYK values for RGB (the red masthead comes out
@@ -124,15 +129,14 @@ def test_reader_rendering_matches_the_pdf(issue_2018_06: tuple[Path, Path], tmp_
         assert far < 0.005
 
 
-def _picture(page: pdfium.PdfPage, px_per_mm: int = 5):  # -> PIL.Image
+def _picture(page: pdfium.PdfPage, px_per_mm: int = 5) -> Image.Image:
     """The page at px_per_mm, whatever unit its PDF uses: both pictures come out the same size."""
     image = page.render(scale=210 * px_per_mm / page.get_width()).to_pil().convert("L")
     return image.crop((0, 0, 210 * px_per_mm, 297 * px_per_mm))
 
 
-def _compare(a, b) -> tuple[float, float]:  # noqa: ANN001 (PIL images)
-    from PIL import ImageChops
-
+def _compare(a: Image.Image, b: Image.Image) -> tuple[float, float]:
+    """(ink overlap as intersection over union, share of pixels more than 64 grey levels apart)"""
     ink_a = a.point(lambda v: 255 if v < 160 else 0, "1")
     ink_b = b.point(lambda v: 255 if v < 160 else 0, "1")
     both = ImageChops.logical_and(ink_a, ink_b).histogram()[-1]
@@ -166,14 +170,15 @@ def test_metadata_and_outline_are_the_pdfs(built: tuple[Path, Path]) -> None:
     pdf_path, ofd_path = built
     reader = PdfReader(pdf_path)
     meta = reader.metadata
+    assert meta is not None
     info = _xml(ofd_path, "OFD.xml").find("ofd:DocBody/ofd:DocInfo", NS)
     assert info is not None
     assert info.findtext("ofd:Title", namespaces=NS) == meta.title
     assert info.findtext("ofd:Author", namespaces=NS) == meta.author
     assert info.findtext("ofd:Subject", namespaces=NS) == meta.subject
-    keywords = [k.text for k in info.iterfind("ofd:Keywords/ofd:Keyword", NS)]
+    keywords = [k.text or "" for k in info.iterfind("ofd:Keywords/ofd:Keyword", NS)]
     assert keywords and ", ".join(keywords) == meta["/Keywords"]
-    created = meta["/CreationDate"]  # D:20180413000000+08'00'
+    created = str(meta["/CreationDate"])  # D:20180413000000+08'00'
     assert info.findtext("ofd:CreationDate", namespaces=NS) == f"{created[2:6]}-{created[6:8]}-{created[8:10]}"
     assert re.fullmatch(r"[0-9a-f]{32}", info.findtext("ofd:DocID", namespaces=NS) or "")
 
@@ -195,7 +200,7 @@ def test_metadata_and_outline_are_the_pdfs(built: tuple[Path, Path]) -> None:
             if isinstance(item, list):
                 out += pdf_outline(item, level + 1)
             else:
-                out.append((level, item.title, reader.get_destination_page_number(item)))
+                out.append((level, str(item.title), reader.get_destination_page_number(item) or 0))
         return out
 
     outlines = document.find("ofd:Outlines", NS)
@@ -211,7 +216,9 @@ def test_colours_are_the_pdfs_cmyk(issue_2018_06: tuple[Path, Path]) -> None:
     spaces = _xml(ofd_path, "Doc_0/PublicRes.xml").findall("ofd:ColorSpaces/ofd:ColorSpace", NS)
     cmyk = {s.get("ID") for s in spaces if s.get("Type") == "CMYK"}
     assert cmyk
-    stream = PdfReader(pdf_path).pages[0].get_contents().get_data().decode("latin-1")
+    contents = PdfReader(pdf_path).pages[0].get_contents()
+    assert contents is not None
+    stream = contents.get_data().decode("latin-1")
 
     def operands(op: str) -> set[tuple[float, ...]]:
         number = r"(-?[\d.]+)"
