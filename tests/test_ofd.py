@@ -1,5 +1,6 @@
-"""make-issue --ofd: the OFD (GB/T 33190) written from the same pages as the PDF, read back by an
-independent reader (easyofd) and set beside the PDF as pdfium reads it.
+"""make-issue --ofd: the OFD (GB/T 33190) written from the same pages as the PDF, read back by two
+independent readers (easyofd, which also draws it, and ofdkit) and set beside the PDF as pdfium
+reads it.
 
 The figures the assertions rest on are printed (pytest -s shows them); docs/ofd.md quotes them.
 """
@@ -307,3 +308,37 @@ def test_batch_builds_and_records_the_ofd(project_copy: Path) -> None:
     fourth = make_issue("2018", cwd=project_copy)
     assert "生成 0 期" in fourth.stdout
     assert "ofd" not in json.loads((out / "index.json").read_text(encoding="utf-8"))["issues"][0]
+
+
+# --- a second reader --------------------------------------------------------------------------------
+
+
+def test_second_reader_ofdkit_agrees(built: tuple[Path, Path]) -> None:
+    """ofdkit (PyPI, another reader written without easyofd's code) reads the metadata as the PDF
+    carries it, the same text, and puts each text object's first glyph (CTM and box applied) where
+    pdfium finds it in the PDF."""
+    ofdkit = pytest.importorskip("ofdkit", reason="ofdkit（OFD 阅读库）未安装：pip install -e '.[test]'")
+    pdf_path, ofd_path = built
+    meta = PdfReader(pdf_path).metadata
+    assert meta is not None
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    gaps = []
+    with ofdkit.open(ofd_path) as doc:
+        info = doc.info
+        assert (info.title, info.author, info.subject) == (meta.title, meta.author, meta.subject)
+        assert ", ".join(info.keywords) == meta["/Keywords"]
+        assert len(doc.pages) == len(pdf)
+        for i, page in enumerate(doc.pages):
+            assert page.box == (0.0, 0.0, 210.0, 297.0)
+            expected = pdf_origins(pdf, i)
+            at = 0  # index in the PDF's characters of the run's first character
+            for run in page.runs:
+                text = "".join(run.text.split())
+                assert "".join(p.char for p in expected[at:at + len(text)]) == text
+                first = expected[at]
+                gaps.append(max(abs(run.x - first.x), abs(run.y - first.y)))
+                at += len(text)
+            assert at == len(expected)
+    print(f"\n{ofd_path.name}: ofdkit read {len(gaps)} text objects; largest distance of their first glyph "
+          f"from the PDF's {max(gaps):.5f} mm")
+    assert max(gaps) < TOLERANCE_MM
