@@ -95,16 +95,25 @@ def test_reader_finds_the_pdfs_text_at_the_pdfs_places(
 
 def test_reader_draws_the_fonts_we_embedded(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every font the text uses is in the package, and each holds a glyph for every character drawn
-    with it: the OFD needs no font of the reading machine."""
+    with it: the OFD needs no font of the reading machine. The files are the subsets the build made
+    for the PDF (its fonts are cut from them), as the font cache holds them."""
     from fontTools.ttLib import TTFont
 
     _, ofd_path = built
     doc = parse(ofd_path, tmp_path_factory.mktemp("easyofd"))[0]
-    cmaps = {fid: TTFont(io.BytesIO(base64.b64decode(f["font_b64"]))).getBestCmap() for fid, f in doc["fonts"].items()}
+    files = {fid: base64.b64decode(f["font_b64"]) for fid, f in doc["fonts"].items()}
+    cmaps = {fid: TTFont(io.BytesIO(data)).getBestCmap() for fid, data in files.items()}
     for page in doc["page_info"].values():
         for obj in page["text_list"]:
             missing = [ch for ch in obj["text"] if ord(ch) not in cmaps[obj["font"]]]
             assert not missing, (obj["text"], missing)
+    # the same files the build registered for the PDF: the subsets in the font cache
+    from jianbao.fonts.cache import default_cache_dir
+
+    sizes = {len(data) for data in files.values()}
+    cached = {hashlib.sha256(p.read_bytes()).digest() for p in (default_cache_dir() / "ttf").glob("*.ttf")
+              if p.stat().st_size in sizes}
+    assert {hashlib.sha256(data).digest() for data in files.values()} <= cached
 
 
 def test_reader_rendering_matches_the_pdf(
