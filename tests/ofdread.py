@@ -5,10 +5,10 @@ DeltaX) and draws them into a PDF of its own with ReportLab. We use both halves 
 
 - :func:`reader_glyphs` — each character where easyofd places it, computed by easyofd's own
   position code (``DrawPDF.cmp_offset``) from what its parser read;
-- :func:`reader_pdf` — easyofd's drawing of the OFD. easyofd draws every text object in a font it
-  calls 宋体 (SimSun), which a Linux machine does not have (it then falls back to Helvetica, which
-  has no Chinese); we let it draw each object in the font it extracted from our package and
-  registered itself, and change nothing else.
+- :func:`reader_pdf` — easyofd's drawing of the OFD, made in a process of its own. easyofd draws
+  every text object in a font it calls 宋体 (SimSun), which a Linux machine does not have (it then
+  falls back to Helvetica, which has no Chinese); we let it draw each object in the font it
+  extracted from our package and registered itself, and change nothing else.
 
 Positions are compared in millimetres from the page's top left corner, as OFD measures.
 """
@@ -19,6 +19,8 @@ import base64
 import contextlib
 import ctypes
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +75,20 @@ def reader_glyphs(doc: dict[str, Any]) -> list[list[Placed]]:
     return pages
 
 
-def reader_pdf(doc: list[dict[str, Any]], workdir: Path) -> bytes:
-    """easyofd's own drawing of the parsed OFD as a PDF (in its unit: 1 mm = 200/25.4 pt)."""
+def reader_pdf(ofd: Path, workdir: Path) -> bytes:
+    """easyofd's own drawing of the OFD as a PDF (in its unit: 1 mm = 200/25.4 pt).
+
+    Drawn in a process of its own: easyofd registers the fonts it finds with ReportLab, and in a
+    process where fonts of the same face were registered before (another test's build), ReportLab
+    would hand it one of those instead."""
+    target = workdir / "easyofd.pdf"
+    done = subprocess.run([sys.executable, __file__, str(ofd), str(target)], cwd=workdir, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return target.read_bytes()
+
+
+def _draw(ofd: Path, target: Path) -> None:
     from easyofd.draw.draw_pdf import DrawPDF
 
     class EmbeddedFonts(DrawPDF):  # type: ignore[misc]
@@ -83,8 +97,7 @@ def reader_pdf(doc: list[dict[str, Any]], workdir: Path) -> bytes:
                 registered = Path(fonts.get(obj["font"], {}).get("FontFile", "")).stem  # as easyofd registered it
                 super().draw_chars(_FontAs(canvas, registered), [obj], fonts, page_size, drawparams)
 
-    with _in(workdir):
-        return EmbeddedFonts(doc)()
+    target.write_bytes(EmbeddedFonts(parse(ofd, Path.cwd()))())
 
 
 class _FontAs:
@@ -145,3 +158,7 @@ def _first_difference(a: list[Placed], b: list[Placed]) -> str:
     sa, sb = "".join(p.char for p in a), "".join(p.char for p in b)
     i = next((i for i, (x, y) in enumerate(zip(sa, sb, strict=False)) if x != y), min(len(sa), len(sb)))
     return f"text differs at {i}: {sa[max(0, i - 10):i + 20]!r} vs {sb[max(0, i - 10):i + 20]!r}"
+
+
+if __name__ == "__main__":  # reader_pdf's process: python ofdread.py FILE.ofd OUT.pdf
+    _draw(Path(sys.argv[1]), Path(sys.argv[2]))

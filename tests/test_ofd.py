@@ -125,7 +125,7 @@ def test_reader_rendering_matches_the_pdf(
     cyan) and strokes every path black, so ink is compared, not hue."""
     pdf_path, ofd_path = issue_2018_06
     work = tmp_path_factory.mktemp("easyofd")
-    drawn = pdfium.PdfDocument(reader_pdf(parse(ofd_path, work), work))
+    drawn = pdfium.PdfDocument(reader_pdf(ofd_path, work))
     ours = pdfium.PdfDocument(str(pdf_path))
     assert len(drawn) == len(ours)
     box_gap = max(largest_gap(pdf_boxes(ours, i), pdf_boxes(drawn, i, READER_UNIT)) for i in range(len(ours)))

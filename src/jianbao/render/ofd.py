@@ -265,7 +265,7 @@ def _text_object(layer: ET.Element, run: TextRun, dx: float, dy: float, page_h: 
     end = xs[-1] + mm(advances[-1] * run.horiz_scale / 100)
     baseline = page_h - mm(run.y + dy)
     # The box encloses every glyph with room to spare (some readers clip an object to its box):
-    # one size above the baseline and a half below, a half size left and right.
+    # 1.2 sizes above the baseline, 0.6 below, half a size left and right.
     left, top = xs[0] - size / 2, baseline - 1.2 * size
     box = f"{_n(left)} {_n(top)} {_n(max(end, xs[-1] + size) - left + size / 2)} {_n(1.8 * size)}"
     attrs = {"ID": str(ids.take()), "Boundary": box, "Font": str(font.id), "Size": _n(size)}
