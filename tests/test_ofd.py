@@ -351,3 +351,17 @@ def test_second_reader_ofdkit_agrees(built: tuple[Path, Path]) -> None:
     print(f"\n{ofd_path.name}: ofdkit read {len(gaps)} text objects; largest distance of their first glyph "
           f"from the PDF's {max(gaps):.5f} mm")
     assert max(gaps) < TOLERANCE_MM
+
+
+def test_a_failed_ofd_write_leaves_both_files_as_they_were(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = make_issue("2018-06", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    pdf = out / "2018-06.pdf"
+    before = (pdf.read_bytes(), pdf.stat().st_mtime_ns)
+    (out / "2018-06.ofd").mkdir()  # the OFD cannot take its name
+    failed = make_issue("2018-06", "--ofd", "--out", str(out))
+    assert failed.returncode == 2
+    assert "2018-06.ofd：写入 OFD 失败（已有同名的目录），原有文件未改动" in failed.stderr
+    assert (pdf.read_bytes(), pdf.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in out.iterdir()) == ["2018-06.ofd", "2018-06.pdf"]  # no temporary file left
