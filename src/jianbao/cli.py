@@ -20,6 +20,8 @@ marker make-issue init writes); -C DIR names it.
     make-issue watch 2018-06 [--serve]  rebuild on every save; --serve: the proof page in a browser
     make-issue 2018-06 --png [--dpi N] [--long-image]
                                         page previews out/2018-06/page-01.png …, out/2018-06-长图.png
+    make-issue 2018-06 --ofd            also out/2018-06.ofd (GB/T 33190), from the same pages; also
+                                        with a year or --all
 
 Exit status: 0 success, 2 invalid input or usage, 1 internal failure (batch: any issue failed).
 """
@@ -68,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="生成 content/ 中的每一期（只重新生成有改动的）")
     p.add_argument("-j", "--jobs", type=int, metavar="N", default=None, help="同时运行的进程数（默认：CPU 核数）")
     p.add_argument("--force", action="store_true", help="不论有无改动，全部重新生成")
+    p.add_argument("--ofd", action="store_true",
+                   help="同时生成 OFD 版式文件（GB/T 33190，如 out/2018-06.ofd），与 PDF 出自同一排版结果")
     p.add_argument("--volume", metavar="YEAR", default=None, help="把该年各期合订成一个 PDF（合订本）")
     p.add_argument("-C", "--root", metavar="DIR", default=None,
                    help="简报目录（默认：从当前目录向上查找第一个含 content/ 的目录）")
@@ -242,13 +246,15 @@ def _run_single(args: argparse.Namespace) -> int:
         return run_proof(source, project, out_dir, args)
     from jianbao.archive.register import build_and_record  # the manifest and the record stay current
 
-    result, recorded = build_and_record(source, out_dir, project)
+    result, recorded = build_and_record(source, out_dir, project, ofd=args.ofd)
     sys.stderr.writelines(f"{w}\n" for w in [*result.warnings, *recorded.warnings])
     sys.stderr.writelines(f"{line}\n" for line in result.stand_ins)
     print(
         f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
         f"{result.seconds:.2f} s"
     )
+    if result.ofd is not None:
+        print(f"{display_path(result.ofd)}  {result.pages} 页  {result.ofd.stat().st_size / 1024:.0f} KB")
     return 0
 
 
@@ -276,7 +282,7 @@ def _run_batch(args: argparse.Namespace) -> int:
     wanted = [args.volume] if args.volume else args.issues
     selected = select(wanted, all_issues=args.all, content=root / "content")
     report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force,
-                       prepare_fonts=True if args.prepare_fonts else None)
+                       prepare_fonts=True if args.prepare_fonts else None, ofd=args.ofd)
     out, err = summary(report)
     try:
         sys.stdout.write(out)

@@ -96,6 +96,7 @@ class BuildResult:
     stand_fonts: dict[str, str] = field(default_factory=dict)  # role → that stand-in font
     short_pages: tuple[tuple[int, int], ...] = ()  # (page, grid lines missing): pages that end short
     assignment: Assignment | None = None  # which font drew each character (the proof page lists fallbacks)
+    ofd: Path | None = None  # the OFD written beside the PDF (make-issue --ofd)
 
 
 def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepared:
@@ -164,7 +165,12 @@ def prepare_fonts(project: Project, progress: Callable[[str], None]) -> list[Pre
     return project.font_library().prepare(progress)
 
 
-def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = None) -> BuildResult:
+def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = None, *,
+          ofd: bool = False) -> BuildResult:
+    """Build the issue's PDF (and, with ``ofd``, its OFD from the same pages) into ``out_dir``.
+    Each file is written to a temporary file first; both are renamed into place only when both
+    are complete, so a failure leaves the old files as they were. ``warm``: what an earlier build
+    in this process made that is still valid (make-issue watch)."""
     from jianbao.compose import compose
     from jianbao.render.pdf import render_pdf  # ReportLab's canvas only when a PDF is made
 
@@ -173,32 +179,55 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
     assert prepared.assignment is not None
     fonts = register_fonts(prepared.fonts, prepared.assignment)
     target = out_dir / f"{prepared.issue.id}.pdf"
+    ofd_target = out_dir / f"{prepared.issue.id}.ofd" if ofd else None
     _ensure_dir(out_dir)
+    tmp = _temporary(out_dir, prepared.issue.id, ".pdf")
+    ofd_tmp: Path | None = None
+    writing = target
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{prepared.issue.id}.", suffix=".pdf.tmp", dir=out_dir)
-    except OSError as exc:
-        raise OutputError(f"{display_path(out_dir)}：无法在输出目录中写文件（{_reason(exc)}），原有文件未改动") from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+        ofd_tmp = _temporary(out_dir, prepared.issue.id, ".ofd") if ofd_target else None
         if warm is None:
             document = compose(prepared.issue, prepared.layout, fonts)
         else:
             document = compose(prepared.issue, prepared.layout, fonts, warm.break_paragraph)
+        if ofd_target is not None and ofd_tmp is not None:
+            from jianbao.render.ofd import render_ofd
+
+            writing = ofd_target
+            render_ofd(document, ofd_tmp)
+            os.chmod(ofd_tmp, 0o644)
+            portable.sync_file(ofd_tmp)
+        writing = target
         render_pdf(document, tmp)
         os.chmod(tmp, 0o644)
         portable.sync_file(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
-        portable.replace(tmp, target)
+        if ofd_target is not None and ofd_tmp is not None:
+            writing = ofd_target
+            portable.replace(ofd_tmp, ofd_target)
+            writing = target
+        portable.replace(tmp, target)  # the PDF last: a batch run trusts a PDF in place as finished
     except OSError as exc:
-        raise OutputError(_write_message(target, exc)) from exc
+        raise OutputError(_write_message(writing, exc)) from exc
     finally:
-        with contextlib.suppress(OSError):  # never hide the error that brought us here
-            tmp.unlink(missing_ok=True)
+        for leftover in (tmp, ofd_tmp):
+            if leftover is not None:
+                with contextlib.suppress(OSError):  # never hide the error that brought us here
+                    leftover.unlink(missing_ok=True)
     return BuildResult(
         target, len(document.pages), target.stat().st_size, time.perf_counter() - started, prepared.issue,
         prepared.warnings, tuple(page for page, anchor in document.outline() if anchor.level == 0),
-        prepared.stand_ins, prepared.stand_fonts, tuple(document.short_pages), prepared.assignment,
+        prepared.stand_ins, prepared.stand_fonts, tuple(document.short_pages), prepared.assignment, ofd_target,
     )
+
+
+def _temporary(out_dir: Path, issue_id: str, suffix: str) -> Path:
+    """An empty temporary file in the output directory, for a file renamed into place when done."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{issue_id}.", suffix=f"{suffix}.tmp", dir=out_dir)
+    except OSError as exc:
+        raise OutputError(f"{display_path(out_dir)}：无法在输出目录中写文件（{_reason(exc)}），原有文件未改动") from exc
+    os.close(fd)
+    return Path(name)
 
 
 def register_fonts(library: FontLibrary, assignment: Assignment) -> Fonts:
@@ -254,4 +283,5 @@ def _reason(exc: OSError) -> str:
 
 
 def _write_message(target: Path, exc: OSError) -> str:
-    return f"{display_path(target)}：写入 PDF 失败（{_reason(exc)}{portable.held_open_hint(exc)}），原有文件未改动"
+    kind = "OFD" if target.suffix == ".ofd" else "PDF"
+    return f"{display_path(target)}：写入 {kind} 失败（{_reason(exc)}{portable.held_open_hint(exc)}），原有文件未改动"

@@ -63,9 +63,9 @@ def default_jobs() -> int:
 
 
 def plan(selected: list[Selected], manifest: Manifest, prints: Fingerprints, *, out_dir: Path, root: Path,
-         force: bool, known: frozenset[str] = frozenset()) -> tuple[list[Task], list[str]]:
+         force: bool, known: frozenset[str] = frozenset(), ofd: bool = False) -> tuple[list[Task], list[str]]:
     """(what to build and why, the IDs that are unchanged). ``known``: IDs the manifest listed before
-    entries whose PDF was deleted or replaced were dropped."""
+    entries whose PDF was deleted or replaced were dropped. ``ofd``: an OFD is wanted too."""
     tasks: list[Task] = []
     unchanged: list[str] = []
     for item in selected:
@@ -83,17 +83,20 @@ def plan(selected: list[Selected], manifest: Manifest, prints: Fingerprints, *, 
             reason = "清单中缺少发文登记所需的版记信息或各篇页码"
         else:
             reason = changed(entry.inputs, prints.inputs(digest, entry.meta.layout))
+            if reason is None and ofd and manifest.current_ofd(item.id) is None:
+                reason = "尚未生成 OFD"
         if reason is None:
             unchanged.append(item.id)
         else:
-            tasks.append(Task(Job(item.id, item.source, out_dir, root), reason, digest, len(data)))
+            tasks.append(Task(Job(item.id, item.source, out_dir, root, ofd), reason, digest, len(data)))
     return tasks, unchanged
 
 
 def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None = None, force: bool = False,
         stream: TextIO | None = None, tty: bool | None = None, prepare_fonts: bool | None = None,
-        build: Callable[[Job], Outcome] = build_job) -> Report:
+        build: Callable[[Job], Outcome] = build_job, ofd: bool = False) -> Report:
     """Build what is out of date among ``selected`` into ``out_dir``; see the module docstring.
+    ``ofd``: each issue also gets its OFD (an issue whose PDF is current but has none is built).
 
     ``prepare_fonts``: make the fonts' repertoire ready first (True), never (False), or when there are
     at least PREPARE_FONTS_FROM issues to build (None)."""
@@ -105,7 +108,8 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
     known = frozenset(manifest.entries)
     manifest.prune()
     prints = Fingerprints(root)
-    tasks, unchanged = plan(selected, manifest, prints, out_dir=out_dir, root=root, force=force, known=known)
+    tasks, unchanged = plan(selected, manifest, prints, out_dir=out_dir, root=root, force=force, known=known,
+                            ofd=ofd)
     workers = max(1, min(jobs or default_jobs(), len(tasks)))
     report = Report(len(selected), workers if tasks else 0, unchanged=unchanged,
                     reasons={t.job.id: t.reason for t in tasks})
@@ -129,7 +133,8 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
             report.built.append(outcome)
             task = by_id[outcome.id]
             inputs: Inputs = prints.inputs(task.source_digest, outcome.meta.layout)
-            pending.append(Entry(outcome.id, display_path(task.job.source), inputs, outcome.pdf, outcome.meta))
+            pending.append(Entry(outcome.id, display_path(task.job.source), inputs, outcome.pdf, outcome.meta,
+                                 outcome.ofd))
             saver.maybe_save()
 
         progress.start()

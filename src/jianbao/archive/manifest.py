@@ -113,14 +113,18 @@ class Entry:
     inputs: Inputs
     pdf: PdfFile
     meta: IssueMeta
+    ofd: PdfFile | None = None  # the OFD made with the PDF (make-issue --ofd), same fields
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "source": self.source,
             "inputs": self.inputs.to_json(),
             "pdf": _fields(self.pdf),
             "issue": _fields(self.meta),
         }
+        if self.ofd is not None:
+            data["ofd"] = _fields(self.ofd)
+        return data
 
     @classmethod
     def from_json(cls, issue_id: str, data: object) -> Entry | None:
@@ -130,7 +134,8 @@ class Entry:
             if inputs is None:
                 return None
             pdf, meta = PdfFile(**data["pdf"]), IssueMeta.from_json(data["issue"])
-            return cls(issue_id, str(data["source"]), inputs, pdf, meta)
+            ofd = PdfFile(**data["ofd"]) if data.get("ofd") else None
+            return cls(issue_id, str(data["source"]), inputs, pdf, meta, ofd)
         except (AssertionError, KeyError, TypeError, ValueError):
             return None
 
@@ -178,6 +183,17 @@ class Manifest:
         if st.st_size != entry.pdf.size or st.st_mtime_ns != entry.pdf.mtime_ns:
             return None
         return entry
+
+    def current_ofd(self, issue_id: str) -> PdfFile | None:
+        """The OFD recorded with the current entry, if it too is still exactly the file written."""
+        entry = self.current(issue_id)
+        if entry is None or entry.ofd is None:
+            return None
+        try:
+            st = os.stat(self.out_dir / entry.ofd.name)
+        except OSError:
+            return None
+        return entry.ofd if (st.st_size, st.st_mtime_ns) == (entry.ofd.size, entry.ofd.mtime_ns) else None
 
     def prune(self) -> None:
         """Forget entries whose PDF is gone or was replaced by something this manifest did not record."""

@@ -69,7 +69,15 @@ def is_ours(path: Path) -> bool:
 
 def rows(manifest: Manifest) -> list[dict]:
     entries = sorted(manifest.entries.values(), key=lambda e: (e.meta.year, e.meta.number, e.id))
-    return [_row(e) for e in entries]
+    return [_with_ofd(_row(e), manifest, e.id) for e in entries]
+
+
+def _with_ofd(row: dict, manifest: Manifest, issue_id: str) -> dict:
+    """The OFD made with the PDF (make-issue --ofd), while it is still the file written: name and SHA-256."""
+    ofd = manifest.current_ofd(issue_id)
+    if ofd is not None:
+        row["ofd"] = {"file": ofd.name, "size": ofd.size, "sha256": ofd.sha256}
+    return row
 
 
 def _row(entry: Entry) -> dict:

@@ -88,7 +88,7 @@ def record_builds(out_dir: Path, entries: Sequence[Entry] = ()) -> Recorded:
 
 
 def pdf_file(path: Path, pages: int) -> PdfFile:
-    """The PDF as written: size and time of the very bytes that are hashed."""
+    """The PDF (or OFD) as written: size and time of the very bytes that are hashed."""
     with open(path, "rb") as f:
         st = os.fstat(f.fileno())
         sha = hashlib.file_digest(f, "sha256").hexdigest()
@@ -98,12 +98,13 @@ def pdf_file(path: Path, pages: int) -> PdfFile:
 def entry_for(result: BuildResult, source: Path, inputs: Inputs) -> Entry:
     """The manifest entry for a finished build of ``source`` made from ``inputs``."""
     assert result.issue is not None
+    ofd = pdf_file(result.ofd, result.pages) if result.ofd is not None else None
     return Entry(result.issue.id, display_path(source), inputs, pdf_file(result.path, result.pages),
-                 IssueMeta.from_issue(result.issue, result.article_pages, result.stand_fonts))
+                 IssueMeta.from_issue(result.issue, result.article_pages, result.stand_fonts), ofd)
 
 
-def build_and_record(source: Path, out_dir: Path, project: Project,
-                     warm: Warm | None = None) -> tuple[BuildResult, Recorded]:
+def build_and_record(source: Path, out_dir: Path, project: Project, warm: Warm | None = None, *,
+                     ofd: bool = False) -> tuple[BuildResult, Recorded]:
     """Build one issue (:func:`jianbao.pipeline.build`) and record it. The inputs are identified
     before the build starts: a source or layout edited during the build makes the next run rebuild."""
     from jianbao.pipeline import build
@@ -114,7 +115,7 @@ def build_and_record(source: Path, out_dir: Path, project: Project,
         raise UsageError(f"{display_path(source)}：无法读取源文件（{exc.strerror or exc}）") from exc
     prints = Fingerprints(project.root)
     prints.snapshot()
-    result = build(source, out_dir, project, warm)
+    result = build(source, out_dir, project, warm, ofd=ofd)
     assert result.issue is not None
     entry = entry_for(result, source, prints.inputs(digest, result.issue.layout))
     return result, record_builds(out_dir, [entry])

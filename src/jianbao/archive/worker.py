@@ -11,7 +11,6 @@ left in out/; a worker whose PDF is already in place reports it before it exits.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import time
@@ -22,6 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from jianbao.archive.manifest import IssueMeta, PdfFile
+from jianbao.archive.register import pdf_file
 from jianbao.errors import UserError
 
 
@@ -31,12 +31,14 @@ class Job:
     source: Path
     out_dir: Path
     root: Path
+    ofd: bool = False  # also write the OFD (make-issue --ofd)
 
 
 @dataclass(frozen=True)
 class Outcome:
     id: str
     pdf: PdfFile | None = None  # set when the PDF was written
+    ofd: PdfFile | None = None  # set when the OFD was written too
     meta: IssueMeta | None = None
     error: str | None = None  # the reason it failed, as the user should read it
     internal: bool = False  # the failure is a fault of the program (error holds a traceback)
@@ -82,17 +84,16 @@ def build_job(job: Job) -> Outcome:
 
     started = time.perf_counter()
     try:
-        result = build(job.source, job.out_dir, Project(job.root))
-        with open(result.path, "rb") as f:
-            st = os.fstat(f.fileno())  # size and time of the very bytes that are hashed
-            sha = hashlib.file_digest(f, "sha256").hexdigest()
+        result = build(job.source, job.out_dir, Project(job.root), ofd=job.ofd)
         assert result.issue is not None
-        pdf = PdfFile(result.path.name, st.st_size, st.st_mtime_ns, sha, result.pages)
+        pdf = pdf_file(result.path, result.pages)
+        ofd = pdf_file(result.ofd, result.pages) if result.ofd is not None else None
         meta = IssueMeta.from_issue(result.issue, result.article_pages, result.stand_fonts)
-        return Outcome(job.id, pdf=pdf, meta=meta, seconds=time.perf_counter() - started,
+        return Outcome(job.id, pdf=pdf, ofd=ofd, meta=meta, seconds=time.perf_counter() - started,
                        warnings=tuple(str(w) for w in result.warnings), stand_ins=tuple(result.stand_ins))
     except UserError as exc:
         return Outcome(job.id, error=str(exc), seconds=time.perf_counter() - started)
     except Exception:
         return Outcome(job.id, error=traceback.format_exc().rstrip(), internal=True,
                        seconds=time.perf_counter() - started)
+
