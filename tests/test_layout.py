@@ -35,7 +35,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_unknown_field_names_file_and_field(tmp_path: Path) -> None:
     text = (ROOT / "layouts" / "default.yaml").read_text(encoding="utf-8")
     path = _write(tmp_path, text.replace("  chars_per_line: 28", "  chars_per_lin: 28"))
-    with pytest.raises(LayoutError, match=r"custom\.yaml page\.chars_per_lin：未知字段"):
+    with pytest.raises(LayoutError, match=r"custom\.yaml:16:3 page\.chars_per_lin：未知字段"):
         load_layout(path)
 
 

@@ -72,6 +72,12 @@ class LayoutError(UserError):
     """A layout file (layouts/*.yaml) that is missing or invalid."""
 
 
+class LayoutInvalid(_Problems, LayoutError):
+    """All problems found in one layout file, each with file:line:column and the field."""
+
+    summary = "版式文件中共 {n} 处错误，未生成 PDF。"
+
+
 class FontError(UserError):
     """No usable font for a role, or a font file that cannot be read."""
 

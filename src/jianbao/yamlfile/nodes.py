@@ -28,6 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from jianbao.errors import Location, SourceError, ValidationFailed
+from jianbao.files import NotRegularFile, open_regular
 from jianbao.yamlfile import fast as fastyaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -217,27 +218,32 @@ _READ_ERRORS = {
 }
 
 
-def read_text(path: Path, file: str) -> str:
-    """The file's text: UTF-8 (with or without BOM), at most :data:`MAX_FILE_BYTES`."""
+def read_text(
+    path: Path, file: str, limit: int = MAX_FILE_BYTES, usual: str = "一期简报的源文件通常只有几十 KB"
+) -> str:
+    """The file's text: UTF-8 (with or without BOM), at most ``limit`` bytes; only a regular file
+    is read (a FIFO or a device would never end)."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        with open_regular(path) as handle:
+            data = handle.read(limit + 1)
+    except NotRegularFile as exc:
+        raise ValidationFailed([SourceError(Location(file), "", f"无法读取文件（{exc.strerror}）")]) from exc
     except OSError as exc:
         reason = _READ_ERRORS.get(exc.errno or 0) or exc.strerror or exc.__class__.__name__
         raise ValidationFailed([SourceError(Location(file), "", f"无法读取文件（{reason}）")]) from exc
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > limit:
         try:
             size = path.stat().st_size
         except OSError:
             size = len(data)
-        shown = f"{size / 1024 / 1024:.1f} MB" if size > MAX_FILE_BYTES else "超过 2 MB"
+        shown = f"{size / 1024 / 1024:.1f} MB" if size > limit else f"超过 {limit // 1024} KB"
         raise ValidationFailed(
             [
                 SourceError(
                     Location(file),
                     "",
-                    f"文件过大（{shown}），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB；"
-                    "一期简报的源文件通常只有几十 KB，请检查是否选错了文件",
+                    f"文件过大（{shown}），上限为 {_shown_limit(limit)}；"
+                    f"{usual}，请检查是否选错了文件",
                 )
             ]
         )
@@ -256,6 +262,10 @@ def read_text(path: Path, file: str) -> str:
                 )
             ]
         ) from exc
+
+
+def _shown_limit(limit: int) -> str:
+    return f"{limit // 1024 // 1024} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
 
 
 def compose_text(text: str, file: str) -> Composed:
