@@ -97,6 +97,9 @@ def prepare(source: Path, project: Project) -> Prepared:
     chars = chars_by_role(issue, layout)
     lines = source.read_text(encoding="utf-8-sig").splitlines()  # to locate characters in messages
     assignment, warnings = assign_fonts(lines, issue, library, chars)
+    for note in library.unreadable(chars):  # a damaged licensed font must not go unnoticed
+        file, _, why = note.partition("：")
+        warnings.append(BuildWarning(Location(file), f"字体文件{why}；已改用下一个候选字体"))
     warnings += [BuildWarning(where, message) for where, message in ascii_punctuation(issue, lines)]
     warnings.sort(key=lambda w: (w.location.line, w.location.column))
     return Prepared(issue, layout, library, chars, assignment, warnings)

@@ -13,7 +13,7 @@ from jianbao.errors import FontError, display_path
 from jianbao.fonts.cache import Cache, default_cache_dir
 from jianbao.fonts.config import ROLES, Candidate, load_config, role_label
 from jianbao.fonts.coverage import Coverage, read_cmap
-from jianbao.fonts.discover import Found, SystemFonts, find_local, local_font_files
+from jianbao.fonts.discover import UNREADABLE, Found, SystemFonts, find_local, local_font_files
 
 
 class Face(NamedTuple):
@@ -157,6 +157,19 @@ class FontCatalog:
             return find_local(candidate, self.local_dir, self.local_files(), notes)
         assert candidate.family is not None
         return self.system.find(candidate.family, candidate.style or "Regular", notes)
+
+    def unreadable(self, roles: Iterable[str]) -> list[str]:
+        """Font files that a role's candidate matched but that could not be read (damaged, truncated,
+        not a regular file), each once: ``fonts/仿宋.ttf：无法读取，已跳过（…）``."""
+        found: list[str] = []
+        for role in sorted(roles):
+            if role not in ROLES or role not in self.candidates:
+                continue
+            for _candidate, notes in self.resolve(role).tried:
+                for note in notes:
+                    if UNREADABLE in note and note not in found:
+                        found.append(note)
+        return found
 
     def local_files(self) -> list[Path]:
         if self._local_files is None:

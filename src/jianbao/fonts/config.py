@@ -7,7 +7,11 @@ from typing import NamedTuple
 
 import yaml
 
-from jianbao.errors import FontError, display_path
+from jianbao.errors import FontError, ValidationFailed, display_path
+from jianbao.yamlfile import fast as fastyaml
+from jianbao.yamlfile.nodes import compose_text, read_text
+
+MAX_CONFIG_BYTES = 256 * 1024
 
 ROLES: tuple[str, ...] = ("xiaobiaosong", "fangsong", "fangsong-bold", "heiti", "kaiti", "songti")
 
@@ -48,14 +52,15 @@ def role_label(role: str) -> str:
 def load_config(path: Path) -> dict[str, tuple[Candidate, ...]]:
     """Role -> candidates, in file order. Raises FontError (in Chinese) for a missing or invalid file."""
     where = display_path(path)
+    if not path.exists():
+        raise FontError(f"{where}：找不到字体配置文件")
+    try:  # the reader of issue sources: a regular file, a size limit, no aliases, limited nesting
+        text = read_text(path, where, MAX_CONFIG_BYTES, "字体配置文件通常只有几 KB")
+        compose_text(text, where)
+    except ValidationFailed as exc:
+        raise FontError("\n".join(str(e) for e in exc.errors)) from None
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FontError(f"{where}：找不到字体配置文件") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FontError(f"{where}：无法读取字体配置文件（{exc}）") from None
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = fastyaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

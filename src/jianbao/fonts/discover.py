@@ -19,6 +19,7 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple, TypeAlias
 
+from jianbao.errors import display_path
 from jianbao.fonts.cache import Cache
 from jianbao.fonts.config import Candidate
 from jianbao.fonts.sfnt import FaceInfo, NameGroup, SfntError, read_face, read_faces
@@ -32,6 +33,18 @@ _STYLE_SYNONYMS = {
     "常规": "regular", "常規": "regular", "标准": "regular", "標準": "regular", "正常": "regular",
     "粗体": "bold", "粗體": "bold", "加粗": "bold",
 }  # fmt: skip
+
+
+UNREADABLE = "无法读取，已跳过"
+
+
+def why_unreadable(exc: Exception) -> str:
+    """Why a font file could not be read, in Chinese."""
+    if isinstance(exc, SfntError):
+        return "文件不完整或已损坏，不是可用的 TrueType/OpenType 字体"
+    if isinstance(exc, OSError):
+        return exc.strerror or exc.__class__.__name__
+    return str(exc)
 
 
 # An installed face: path, face index, its family names (normalised), its names if already read.
@@ -94,7 +107,7 @@ def find_local(candidate: Candidate, folder: Path, files: list[Path], notes: lis
         try:
             faces = read_faces(path)
         except (OSError, SfntError) as exc:
-            notes.append(f"{rel}：无法读取（{exc}）")
+            notes.append(f"{display_path(path)}：{UNREADABLE}（{why_unreadable(exc)}）")
             continue
         index = candidate.index if candidate.index is not None else (0 if candidate.family is None else None)
         hit = select_face(faces, candidate.family, candidate.style, index)
@@ -144,7 +157,7 @@ class SystemFonts:
                 try:
                     info = read_face(path, index)
                 except (OSError, SfntError) as exc:
-                    notes.append(f"{path}：无法读取（{exc}）")
+                    notes.append(f"{path}：{UNREADABLE}（{why_unreadable(exc)}）")
                     continue
             hit = select_face([info], family, style, None)
             if hit is None:
