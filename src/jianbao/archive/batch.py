@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from jianbao.archive.fingerprint import Fingerprints, Inputs, bytes_digest, changed
+from jianbao.archive.lock import locked
 from jianbao.archive.manifest import Entry, Manifest
 from jianbao.archive.progress import Progress, Report
 from jianbao.archive.selection import Selected
@@ -97,6 +98,14 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
     stream = stream if stream is not None else sys.stdout
     tty = stream.isatty() if tty is None else tty
     _prepare_out_dir(out_dir)
+    with locked(out_dir, lambda line: print(line, file=stream, flush=True)):  # one run per out/ at a time
+        return _run(selected, root=root, out_dir=out_dir, jobs=jobs, force=force, stream=stream, tty=tty,
+                    prepare_fonts=prepare_fonts, build=build, started=started)
+
+
+def _run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None, force: bool,
+         stream: TextIO, tty: bool, prepare_fonts: bool | None, build: Callable[[Job], Outcome],
+         started: float) -> Report:
     manifest = Manifest.load(out_dir)
     known = frozenset(manifest.entries)
     manifest.prune()

@@ -51,9 +51,13 @@ class Inputs:
         if not isinstance(data, dict):
             return None
         try:
-            return cls(str(data["source"]), data.get("layout"), data.get("fonts"), str(data["program"]))
+            source, layout, fonts, program = data["source"], data.get("layout"), data.get("fonts"), data["program"]
         except KeyError:
             return None
+        if not (isinstance(source, str) and isinstance(program, str)
+                and all(v is None or isinstance(v, str) for v in (layout, fonts))):
+            return None
+        return cls(source, layout, fonts, program)
 
 
 # What changed, in the words the summary uses (first difference wins).

@@ -18,6 +18,7 @@ import csv
 import html
 import io
 import json
+import re
 from pathlib import Path
 
 from jianbao import __version__
@@ -79,10 +80,31 @@ def to_csv(data: list[dict]) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for row in data:
         writer.writerow([
-            row["id"], row["title"], row["date"], row["edition"] or "", row["pages"], row["size"],
-            row["sha256"], row["file"], "；".join(row["articles"]),
+            _cell(v) for v in (
+                row["id"], row["title"], row["date"], row["edition"] or "", row["pages"], row["size"],
+                row["sha256"], row["file"], "；".join(row["articles"]),
+            )
         ])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will show as text: a title such as ``=HYPERLINK(…)`` gets a
+    leading apostrophe, so Excel and LibreOffice do not take it for a formula (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+_PDF_NAME = re.compile(r"^[0-9]{4}-[0-9]{2,3}\.pdf$")
+
+
+def _href(name: str) -> str | None:
+    """The link to a PDF beside index.html: only a name this program writes (``2018-06.pdf``)."""
+    return name if _PDF_NAME.match(name) else None
 
 
 _STYLE = """
@@ -119,8 +141,10 @@ def to_html(data: list[dict]) -> bytes:
     ]
     for r in data:
         articles = "".join(f"<li>{e(t)}</li>" for t in r["articles"])
+        href = _href(r["file"])
+        link = f'<a href="{e(href)}">{e(r["id"])}</a>' if href else e(r["id"])
         lines.append(
-            f'<tr><td><a href="{e(r["file"])}">{e(r["id"])}</a></td><td>{e(r["title"])}</td>'
+            f'<tr><td>{link}</td><td>{e(r["title"])}</td>'
             f'<td class="n">{e(r["date"])}</td><td>{e(r["edition"] or "")}</td>'
             f'<td class="n">{r["pages"]}</td><td class="n">{r["size"] / 1024:.0f} KB</td>'
             f'<td><code>{e(r["sha256"])}</code></td><td><ol>{articles}</ol></td></tr>'

@@ -1,0 +1,65 @@
+"""One batch run at a time per output folder: a lock on ``out/.make-issue.lock``.
+
+Two ``make-issue --all`` runs on the same ``out/`` would each read the manifest, build, and write
+their own manifest and record over the other's: the index would list only some of the PDFs. The
+lock (``flock``, released by the kernel when a run ends in any way, even SIGKILL) makes the second
+run wait for the first, then plan from the manifest the first one left: nothing is lost. A run that
+cannot get the lock within :data:`WAIT_SECONDS` says so and exits 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from jianbao.errors import OutputError, display_path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks; runs are not serialised
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_NAME = ".make-issue.lock"
+WAIT_SECONDS = float(os.environ.get("JIANBAO_LOCK_WAIT", "600"))
+POLL_SECONDS = 0.1
+
+
+class Busy(OutputError):
+    """Another run kept the output folder for longer than we wait."""
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path, note: Callable[[str], None], wait: float | None = None) -> Iterator[None]:
+    """Hold the output folder's lock for the block; wait (telling ``note`` once) while another run has it."""
+    if fcntl is None:
+        yield
+        return
+    path = out_dir / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise OutputError(f"{display_path(path)}：无法创建锁文件（{exc.strerror or exc}）") from exc
+    try:
+        limit = WAIT_SECONDS if wait is None else wait
+        deadline = time.monotonic() + limit
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    note(f"另一个 make-issue 正在向 {display_path(out_dir)} 生成，等待它结束……")
+                    told = True
+                if time.monotonic() >= deadline:
+                    raise Busy(
+                        f"{display_path(out_dir)}：另一个 make-issue 正在向这个目录生成，"
+                        f"已等待 {limit:.0f} 秒仍未结束；请等它结束后再运行（两次同时运行会互相覆盖发送记录）"
+                    ) from None
+                time.sleep(POLL_SECONDS)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
