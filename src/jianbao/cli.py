@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from jianbao import __version__
-from jianbao.archive.selection import ISSUE_ID, YEAR, check_argument
+from jianbao.archive.selection import ISSUE_ID, YEAR, check_argument, source_for_id
 from jianbao.errors import UsageError, UserError, display_path
 
 
@@ -67,7 +67,7 @@ def find_root(start: Path) -> Path:
 
 
 def resolve_source(arg: str, root: Path) -> Path:
-    """An issue ID (YYYY-NN) names content/ID.yaml; anything ending in .yaml/.yml is a path."""
+    """An issue ID (YYYY-NN) names content/ID.yaml (or .yml); anything ending in .yaml/.yml is a path."""
     if arg.endswith((".yaml", ".yml")):
         path = Path(arg)
         if not path.is_file():
@@ -75,10 +75,7 @@ def resolve_source(arg: str, root: Path) -> Path:
         return path
     if not ISSUE_ID.match(arg):
         raise UsageError(f"“{arg}”不是有效的期号 ID（应为 年-期，如 2018-06）或 .yaml 文件路径")
-    path = root / "content" / f"{arg}.yaml"
-    if not path.is_file():
-        raise UsageError(f"找不到第 {arg} 期的源文件 {display_path(path)}")
-    return path
+    return source_for_id(arg, root / "content")
 
 
 def run(argv: list[str]) -> int:
@@ -166,7 +163,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else find_root(Path.cwd())
     out_dir = Path(args.out) if args.out else root / "out"
     wanted = [args.volume] if args.volume else args.issues
-    selected = select(wanted, all_issues=args.all, content=root / "content")
+    selected = select(wanted, all_issues=args.all, content=root / "content",
+                      warn=lambda line: sys.stderr.write(f"{line}\n"))
     report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force,
                        prepare_fonts=True if args.prepare_fonts else None)
     out, err = summary(report)

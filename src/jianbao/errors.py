@@ -31,6 +31,10 @@ class UserError(Exception):
     exit_status = 2
 
 
+MAX_FIELD = 120
+"""A field path longer than this is cut: a message never echoes much of a file we could not parse."""
+
+
 class SourceError(UserError):
     """One problem in an issue source: location, field path and a Chinese message."""
 
@@ -43,7 +47,8 @@ class SourceError(UserError):
     def __str__(self) -> str:
         where = str(self.location)
         if self.field:
-            return f"{where} {self.field}：{self.message}"
+            field = self.field if len(self.field) <= MAX_FIELD else self.field[: MAX_FIELD - 1] + "…"
+            return f"{where} {field}：{self.message}"
         return f"{where}：{self.message}"
 
 

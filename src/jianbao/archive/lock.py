@@ -1,8 +1,9 @@
-"""One batch run at a time per output folder: a lock on ``out/.make-issue.lock``.
+"""One batch run at a time per output folder: a lock on the folder ``out/`` itself.
 
 Two ``make-issue --all`` runs on the same ``out/`` would each read the manifest, build, and write
 their own manifest and record over the other's: the index would list only some of the PDFs. The
-lock (``flock``, released by the kernel when a run ends in any way, even SIGKILL) makes the second
+lock (``flock`` on the folder, so no lock file is left behind; released by the kernel when a run
+ends in any way, even SIGKILL) makes the second
 run wait for the first, then plan from the manifest the first one left: nothing is lost. A run that
 cannot get the lock within :data:`WAIT_SECONDS` says so and exits 2.
 """
@@ -22,7 +23,6 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks; runs are not serialised
     fcntl = None  # type: ignore[assignment]
 
-LOCK_NAME = ".make-issue.lock"
 WAIT_SECONDS = float(os.environ.get("JIANBAO_LOCK_WAIT", "600"))
 POLL_SECONDS = 0.1
 
@@ -37,11 +37,10 @@ def locked(out_dir: Path, note: Callable[[str], None], wait: float | None = None
     if fcntl is None:
         yield
         return
-    path = out_dir / LOCK_NAME
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        fd = os.open(out_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise OutputError(f"{display_path(path)}：无法创建锁文件（{exc.strerror or exc}）") from exc
+        raise OutputError(f"{display_path(out_dir)}：无法打开输出目录（{exc.strerror or exc}）") from exc
     try:
         limit = WAIT_SECONDS if wait is None else wait
         deadline = time.monotonic() + limit

@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from jianbao.errors import Location, SourceError, ValidationFailed
-from jianbao.files import NotRegularFile, open_regular
+from jianbao.files import NotRegularFile, excerpt, open_regular
 from jianbao.yamlfile import fast as fastyaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -159,7 +159,8 @@ class _Positioned:
                 SourceError(
                     node_location(self.file, key),
                     child_path(here, key.value),
-                    f'字段 "{key.value}" 重复出现（第一次在第 {first.start_mark.line + 1} 行），请删去或合并其中一个',
+                    f'字段 "{excerpt(key.value, 30)}" 重复出现（第一次在第 {first.start_mark.line + 1} 行），'
+                    "请删去或合并其中一个",
                 )
             )
         return node
