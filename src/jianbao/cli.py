@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jianbao import __version__
 from jianbao.archive.selection import ISSUE_ID, YEAR, check_argument, source_for_id
-from jianbao.errors import UsageError, UserError, display_path
+from jianbao.errors import UsageError, UserError, display_path, os_reason
 
 
 class _Parser(argparse.ArgumentParser):
@@ -134,13 +134,50 @@ def _run_single(args: argparse.Namespace) -> int:
         print(f"{display_path(source)}：校验通过（{len(prepared.issue.articles)} 篇文章）")
         return 0
     out_dir = Path(args.out) if args.out else root / "out"
-    result = build(source, out_dir, project)
-    sys.stderr.writelines(f"{w}\n" for w in result.warnings)
-    print(
-        f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
-        f"{result.seconds:.2f} s"
+    from jianbao.pipeline import interrupted_by_signals
+
+    with interrupted_by_signals():  # SIGTERM, SIGHUP: unwound like Ctrl-C, no temporary file left
+        result = build(source, out_dir, project)
+    return _emit(
+        f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  {result.seconds:.2f} s\n",
+        "".join(f"{w}\n" for w in result.warnings),
+        done=f"已生成 {display_path(result.path)}",
     )
+
+
+def _emit(out: str, err: str, *, done: str) -> int:
+    """Print a finished run's report (stderr first, then stdout); 0. When the report cannot be
+    printed (stdout on a full disk, a console that cannot show Chinese), say what did happen —
+    the files are in place — instead of calling it an internal error; 2."""
+    try:
+        sys.stderr.write(err)
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # make-issue … | head: the reader is gone, the work is done
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except (OSError, UnicodeError) as exc:
+        with contextlib.suppress(OSError, ValueError):  # nothing may be buffered that fails again at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = os_reason(exc) if isinstance(exc, OSError) else exc.__class__.__name__
+        if isinstance(exc, UnicodeError):
+            reason = "终端不能显示中文"
+        _say(f"make-issue：{done}，但无法输出运行结果（{reason}）\n",
+             f"make-issue: done ({done}), but the report could not be printed ({exc.__class__.__name__})\n")
+        return 2
     return 0
+
+
+def _say(chinese: str, plain: str) -> None:
+    """A last message on stderr: in Chinese, or where stderr cannot take Chinese, plain ASCII."""
+    for text in (chinese, plain.encode("ascii", "backslashreplace").decode("ascii")):
+        try:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+            return
+        except (OSError, UnicodeError, ValueError):
+            continue
 
 
 def _run_batch(args: argparse.Namespace) -> int:
@@ -168,12 +205,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force,
                        prepare_fonts=True if args.prepare_fonts else None)
     out, err = summary(report)
-    try:
-        sys.stdout.write(out)
-        sys.stdout.flush()
-    except BrokenPipeError:  # make-issue --all | head: the reader is gone, the work is done
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    sys.stderr.write(err)
+    if _emit(out, err, done=f"已处理 {len(selected)} 期（见 {display_path(out_dir)}/index.html）"):
+        return 2
     if report.exit_status or not args.volume:
         if args.volume and report.failed:
             sys.stderr.write(f"合订本未生成：{args.volume} 年有 {len(report.failed)} 期未能生成\n")

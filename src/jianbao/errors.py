@@ -6,6 +6,7 @@ full line a user sees: ``content/2018-06.yaml:12:5 articles[2].title：标题不
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import NamedTuple
 
@@ -103,3 +104,32 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "磁盘或目录是只读的",
+    errno.ENOTDIR: "路径中有一项是文件而不是目录",
+    errno.EISDIR: "已有同名的目录",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.EIO: "磁盘读写出错",
+    errno.ENOENT: "文件或目录不存在",
+    errno.EEXIST: "已有同名的文件",
+    errno.EMFILE: "打开的文件过多",
+    errno.ENOMEM: "内存不足",
+    errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用",
+    errno.EFBIG: "文件过大",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Chinese: the same words in single builds and batch runs."""
+    if exc.strerror and not exc.strerror.isascii():  # our own reasons (jianbao.files) are Chinese already
+        return exc.strerror
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return exc.strerror or exc.__class__.__name__

@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -26,11 +27,17 @@ from jianbao.errors import (
     OutputError,
     SourceError,
     display_path,
+    os_reason,
 )
 from jianbao.fonts import FontLibrary
 from jianbao.model import Issue
 from jianbao.source import load_issue
 from jianbao.source.locate import find_in_source
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from jianbao.compose import Fonts
@@ -160,11 +167,12 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     fonts = _register_fonts(prepared)
     target = out_dir / f"{prepared.issue.id}.pdf"
     _ensure_dir(out_dir)
+    remove_stale_temporaries(out_dir)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{prepared.issue.id}.", suffix=".pdf.tmp", dir=out_dir)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{prepared.issue.id}.", suffix=TMP_SUFFIX, dir=out_dir)
     except OSError as exc:
         raise OutputError(f"{display_path(out_dir)}：无法在输出目录中写文件（{_reason(exc)}），原有文件未改动") from exc
-    os.close(fd)
+    _hold(fd)  # while this descriptor is open, other runs know the file is being written
     tmp = Path(tmp_name)
     try:
         result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
@@ -176,10 +184,75 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     finally:
         with contextlib.suppress(OSError):  # never hide the error that brought us here
             tmp.unlink(missing_ok=True)
+        os.close(fd)
     return BuildResult(
         target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue,
         prepared.warnings,
     )
+
+
+TMP_SUFFIX = ".pdf.tmp"
+STALE_WITHOUT_LOCKS = 86400  # seconds: where there are no file locks, older temporaries are stale
+
+
+def _hold(fd: int) -> None:
+    """Lock the temporary PDF for as long as it is written (released when the run ends, even by SIGKILL)."""
+    if fcntl is not None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def remove_stale_temporaries(out_dir: Path) -> list[Path]:
+    """Delete ``out/.ID.XXXX.pdf.tmp`` files that no running build holds: those of builds killed
+    (SIGKILL, power loss) before they could remove them. The ones removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(TMP_SUFFIX)):
+            continue
+        with contextlib.suppress(OSError):
+            if not entry.is_file(follow_symlinks=False) or not _abandoned(entry.path):
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _abandoned(path: str) -> bool:
+    if fcntl is None:
+        return time.time() - os.stat(path).st_mtime > STALE_WITHOUT_LOCKS
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # a build is writing it
+    finally:
+        os.close(fd)
+    return True
+
+
+@contextlib.contextmanager
+def interrupted_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a shutdown, a closed terminal, a CI timeout) end a build like Ctrl-C:
+    the build unwinds, its temporary file is removed, the old PDF stays."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signals = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    try:
+        previous = {sig: signal.signal(sig, handler) for sig in signals}
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _register_fonts(prepared: Prepared) -> Fonts:
@@ -222,24 +295,12 @@ def _sync(path: Path) -> None:
         os.close(fd)
 
 
-_REASONS = {
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EDQUOT: "超出磁盘配额",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EROFS: "磁盘或目录是只读的",
-    errno.ENOTDIR: "路径中有一项是文件而不是目录",
-    errno.EISDIR: "已有同名的目录",
-    errno.ENAMETOOLONG: "路径太长",
-    errno.EIO: "磁盘读写出错",
-}
+_WRITE_REASONS = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限"}
 
 
 def _reason(exc: OSError) -> str:
     """Why a write failed, in Chinese when we know the cause, else the system's words."""
-    if exc.errno in _REASONS:
-        return _REASONS[exc.errno]
-    return exc.strerror or str(exc)
+    return _WRITE_REASONS.get(exc.errno or 0) or os_reason(exc)
 
 
 def _write_message(target: Path, exc: OSError) -> str:

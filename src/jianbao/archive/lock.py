@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from jianbao.errors import OutputError, display_path
+from jianbao.errors import OutputError, display_path, os_reason
 
 try:
     import fcntl
@@ -40,7 +40,7 @@ def locked(out_dir: Path, note: Callable[[str], None], wait: float | None = None
     try:
         fd = os.open(out_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise OutputError(f"{display_path(out_dir)}：无法打开输出目录（{exc.strerror or exc}）") from exc
+        raise OutputError(f"{display_path(out_dir)}：无法打开输出目录（{os_reason(exc)}）") from exc
     try:
         limit = WAIT_SECONDS if wait is None else wait
         deadline = time.monotonic() + limit

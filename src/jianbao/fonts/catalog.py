@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from jianbao.errors import FontError, display_path
+from jianbao.errors import FontError, display_path, os_reason
 from jianbao.fonts.cache import Cache, default_cache_dir
 from jianbao.fonts.config import ROLES, Candidate, load_config, role_label
 from jianbao.fonts.coverage import Coverage, read_cmap
@@ -244,7 +244,7 @@ class FontCatalog:
         try:
             return self.cache.file_digest(face.path)
         except OSError as exc:
-            raise FontError(f"{display_path(face.path)}：无法读取字体文件（{exc.strerror or exc}）") from exc
+            raise FontError(f"{display_path(face.path)}：无法读取字体文件（{os_reason(exc)}）") from exc
 
     def check_embedding(self, face: Face) -> None:
         if not face.embeddable:

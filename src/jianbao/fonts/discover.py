@@ -19,7 +19,7 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple, TypeAlias
 
-from jianbao.errors import display_path
+from jianbao.errors import display_path, os_reason
 from jianbao.fonts.cache import Cache
 from jianbao.fonts.config import Candidate
 from jianbao.fonts.sfnt import FaceInfo, NameGroup, SfntError, read_face, read_faces
@@ -43,7 +43,7 @@ def why_unreadable(exc: Exception) -> str:
     if isinstance(exc, SfntError):
         return "文件不完整或已损坏，不是可用的 TrueType/OpenType 字体"
     if isinstance(exc, OSError):
-        return exc.strerror or exc.__class__.__name__
+        return os_reason(exc)
     return str(exc)
 
 

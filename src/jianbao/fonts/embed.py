@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from jianbao.errors import FontError, display_path
+from jianbao.errors import FontError, display_path, os_reason
 from jianbao.files import read_regular
 from jianbao.fonts import convert, ttsubset
 from jianbao.fonts.sfnt import DEFAULT_EM_BOX, MAX_FONT_BYTES, SfntError, read_em_box
@@ -181,7 +181,7 @@ def _read_font(face: Face) -> bytes:
     try:
         return read_regular(face.path, MAX_FONT_BYTES)
     except OSError as exc:
-        raise FontError(f"{display_path(face.path)}：无法读取字体文件（{exc.strerror or exc}）") from exc
+        raise FontError(f"{display_path(face.path)}：无法读取字体文件（{os_reason(exc)}）") from exc
 
 
 def _base_path(lib: FontCatalog, face: Face, source: str) -> Path:
