@@ -84,6 +84,21 @@ class LayoutInvalid(_Problems, LayoutError):
     summary = "版式文件中共 {n} 处错误，未生成 PDF。"
 
 
+class FieldTooLong(UserError):
+    """A printed field that the design has no legible room for (an over-long masthead field, more
+    editing units than a page holds); the pipeline locates ``text`` in the source."""
+
+    def __init__(self, field: str, text: str, message: str) -> None:
+        self.field = field
+        self.text = text
+        self.message = message
+        super().__init__(f"{field}：{message}")
+
+
+class ContentTooTall(UserError):
+    """A block of content that is taller than a page and cannot be split across pages."""
+
+
 class FontError(UserError):
     """No usable font for a role, or a font file that cannot be read."""
 

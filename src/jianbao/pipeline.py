@@ -22,10 +22,12 @@ from jianbao.compose.punctuation import ascii_punctuation
 from jianbao.design.layout import Layout
 from jianbao.design.load import layout_path, load_layout
 from jianbao.errors import (
+    FieldTooLong,
     Location,
     MissingGlyphsError,
     OutputError,
     SourceError,
+    ValidationFailed,
     display_path,
     os_reason,
 )
@@ -33,6 +35,7 @@ from jianbao.fonts import FontLibrary
 from jianbao.model import Issue
 from jianbao.source import load_issue
 from jianbao.source.locate import find_in_source
+from jianbao.yamlfile.nodes import read_text
 
 try:
     import fcntl
@@ -175,7 +178,10 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     _hold(fd)  # while this descriptor is open, other runs know the file is being written
     tmp = Path(tmp_name)
     try:
-        result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
+        try:
+            result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
+        except FieldTooLong as exc:  # at its place in the source, like any other problem of the issue
+            raise ValidationFailed([_located(source, prepared.issue, exc)]) from None
         os.chmod(tmp, 0o644)
         _sync(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
         os.replace(tmp, target)
@@ -189,6 +195,17 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
         target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue,
         prepared.warnings,
     )
+
+
+def _located(source: Path, issue: Issue, exc: FieldTooLong) -> SourceError:
+    try:
+        lines = read_text(source, issue.source).splitlines()
+    except ValidationFailed:
+        lines = []
+    line, column = find_in_source(lines, exc.text) if exc.text else (0, 0)
+    if not line:
+        line, column = find_in_source(lines, f"{exc.field}:")
+    return SourceError(Location(issue.source, line, column), exc.field, exc.message)
 
 
 TMP_SUFFIX = ".pdf.tmp"

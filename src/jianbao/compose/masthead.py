@@ -9,7 +9,24 @@ from dataclasses import replace
 from jianbao.compose.blocks import Block
 from jianbao.compose.textset import Fonts, advance, draw_rule, draw_tracked, resolve, spread, tracked_width
 from jianbao.design.layout import Layout
+from jianbao.errors import FieldTooLong
 from jianbao.model import Issue
+
+MIN_TEXT_LINES = 0  # lines of text the first page must keep below the masthead
+MIN_SIZE = 10.5  # pt (五号): a masthead field is never shrunk below this …
+MIN_SCALE = 0.35  # … nor below this share of its designed size
+
+
+def _legible(field: str, text: str, size: float, scale: float) -> None:
+    """Refuse to shrink a field into an illegible hairline: FieldTooLong names it instead."""
+    smallest = max(MIN_SIZE, size * MIN_SCALE)
+    if size * scale < smallest - 1e-6:
+        shown = text if len(text) <= 20 else text[:19] + "…"
+        raise FieldTooLong(
+            field, text,
+            f"“{shown}”太长，报头中一行排不下：要缩小到 {size * scale:.1f} pt 才放得下，"
+            f"而可读的最小字号为 {smallest:.1f} pt；请缩短它",
+        )
 
 
 class Masthead(Block):
@@ -27,7 +44,21 @@ class Masthead(Block):
         need = self._rule_from_top() + self.layout.masthead.rule.below_last_line
         if need > self.height:
             self.height = math.ceil(need / pitch - 1e-6) * pitch
+        room = self.layout.page.block_height - MIN_TEXT_LINES * pitch
+        if self.height > room + 1e-6:  # the units would push every line of text off the first page
+            fits = self._units_that_fit(room)
+            raise FieldTooLong(
+                "units", self.issue.units[fits] if fits < len(self.issue.units) else self.issue.units[-1],
+                f"编印单位共 {len(self.issue.units)} 个，报头一页最多排得下 {fits} 个；"
+                "请减少或合并编印单位",
+            )
         return self.width, self.height
+
+    def _units_that_fit(self, room: float) -> int:
+        m = self.layout.masthead
+        gap = m.units.line_gap or m.units.size * 1.5
+        spare = room - (m.units.baseline + m.units.size * 0.12 + 2 * m.rule.below_last_line)
+        return max(0, 1 + math.floor(spare / gap + 1e-6)) if spare >= 0 else 0
 
     def _rule_from_top(self) -> float:
         m = self.layout.masthead
@@ -35,14 +66,15 @@ class Masthead(Block):
         last = m.units.baseline + (len(self.issue.units) - 1) * gap
         return last + m.units.size * 0.12 + m.rule.below_last_line
 
-    def _centred(self, text: str, style_name: str, baseline: float, fit: bool = False) -> None:
+    def _centred(self, text: str, style_name: str, baseline: float, fit: str = "") -> None:
         m = self.layout.masthead
         style = getattr(m, style_name)
         face = resolve(style, self.fonts)
         tracking = style.tracking
         width = tracked_width(text, face, tracking)
-        if fit and width > self.width:  # a long series title shrinks to the block width
+        if fit and width > self.width:  # a long series title shrinks to the block width, legibly
             scale = self.width / width
+            _legible(fit, text, face.size, scale)
             face = replace(face, size=face.size * scale)
             width = tracked_width(text, face, tracking)
         # centre the ink, not the trailing tracking
@@ -51,9 +83,9 @@ class Masthead(Block):
     def draw(self) -> None:
         m = self.layout.masthead
         issue = self.issue
-        self._centred(issue.series_title, "title", m.title.baseline, fit=True)
+        self._centred(issue.series_title, "title", m.title.baseline, fit="series")
         if issue.edition:
-            self._centred(issue.edition, "edition", m.edition.baseline, fit=True)
+            self._centred(issue.edition, "edition", m.edition.baseline, fit="edition")
         number = issue.number_label + (issue.cumulative_label or "")
         self._centred(number, "number", m.number.baseline)
 
@@ -69,7 +101,10 @@ class Masthead(Block):
         room = self.width - tracked_width(issue.date_label, date_face, 0) - 1.5 * cell
         office_w = tracked_width(issue.office, office_face, 0)
         if unit_w + office_w > room:
-            scale = room / (unit_w + office_w)
+            scale = max(room, 0.0) / (unit_w + office_w)
+            longest = max(issue.units, key=len)
+            _legible("units" if unit_w >= office_w else "office", longest if unit_w >= office_w else issue.office,
+                     units_face.size, scale)
             units_face = replace(units_face, size=units_face.size * scale)
             office_face = replace(office_face, size=office_face.size * scale)
             widths = [w * scale for w in widths]
