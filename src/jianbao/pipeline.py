@@ -34,7 +34,7 @@ from jianbao.errors import (
 from jianbao.fonts import FontLibrary
 from jianbao.model import Issue
 from jianbao.source import load_issue
-from jianbao.source.locate import find_in_source
+from jianbao.source.locate import find_in_source, value_locator
 from jianbao.yamlfile.nodes import read_text
 
 try:
@@ -105,8 +105,9 @@ def prepare(source: Path, project: Project) -> Prepared:
     layout = load_layout(layout_path(project.layouts, issue.layout))
     library = project.font_library()
     chars = chars_by_role(issue, layout)
-    lines = source.read_text(encoding="utf-8-sig").splitlines()  # to locate characters in messages
-    assignment, warnings = assign_fonts(lines, issue, library, chars)
+    text = read_text(source, issue.source)  # to locate characters in messages
+    lines = text.splitlines()
+    assignment, warnings = assign_fonts(value_locator(text, issue.source), issue, library, chars)
     for note in library.unreadable(chars):  # a damaged licensed font must not go unnoticed
         file, _, why = note.partition("：")
         warnings.append(BuildWarning(Location(file), f"字体文件{why}；已改用下一个候选字体"))
@@ -116,11 +117,11 @@ def prepare(source: Path, project: Project) -> Prepared:
 
 
 def assign_fonts(
-    text: list[str], issue: Issue, library: FontLibrary, chars: dict[str, set[str]]
+    locate: Callable[[str], tuple[int, int]], issue: Issue, library: FontLibrary, chars: dict[str, set[str]]
 ) -> tuple[Assignment, list[BuildWarning]]:
     """Which font draws each character. A character the role's font lacks is drawn by the next
     candidate of the role that has it, with a located warning; one that no candidate has is an error.
-    ``text`` is the source's lines, to say where a character occurs."""
+    ``locate`` says where in the source a character is first printed from."""
     from jianbao.fonts.config import role_label
 
     assignment = library.assign(chars)
@@ -128,7 +129,7 @@ def assign_fonts(
         return assignment, []
 
     def where(ch: str) -> Location:
-        line, col = find_in_source(text, ch)
+        line, col = locate(ch)
         return Location(issue.source, line, col)
 
     def order(item: SourceError | BuildWarning) -> tuple[int, int]:

@@ -69,8 +69,11 @@ def install_hint() -> str:
 
 
 def is_ignorable(char: str) -> bool:
-    """Whitespace and control characters: never drawn with a glyph, so never 'missing'."""
-    return char.isspace() or unicodedata.category(char) == "Cc"
+    """Whitespace, control characters and variation selectors: never drawn with a glyph of their
+    own, so never 'missing'."""
+    cp = ord(char)
+    return (char.isspace() or unicodedata.category(char) == "Cc" or 0xFE00 <= cp <= 0xFE0F
+            or 0xE0100 <= cp <= 0xE01EF or 0x180B <= cp <= 0x180F)
 
 
 def _codepoints(chars: Iterable[str]) -> set[int]:
