@@ -170,14 +170,16 @@ def _emit(out: str, err: str, *, done: str) -> int:
 
 
 def _say(chinese: str, plain: str) -> None:
-    """A last message on stderr: in Chinese, or where stderr cannot take Chinese, plain ASCII."""
-    for text in (chinese, plain.encode("ascii", "backslashreplace").decode("ascii")):
-        try:
-            sys.stderr.write(text)
-            sys.stderr.flush()
-            return
-        except (OSError, UnicodeError, ValueError):
-            continue
+    """A last message on stderr: in Chinese, or plain ASCII where stderr cannot show Chinese (it
+    would only print escapes)."""
+    try:
+        chinese.encode(getattr(sys.stderr, "encoding", None) or "utf-8")
+        text = chinese
+    except (LookupError, UnicodeError):
+        text = plain.encode("ascii", "backslashreplace").decode("ascii")
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(text)
+        sys.stderr.flush()
 
 
 def _run_batch(args: argparse.Namespace) -> int:
