@@ -445,8 +445,9 @@ def test_batch_runs_survive_a_damaged_manifest_and_never_link_a_foreign_file(tmp
     elif damage == "pages-ten":
         doc["issues"]["2018-07"]["pdf"]["pages"] = "ten"
         manifest.write_text(json.dumps(doc), encoding="utf-8")
-    else:
-        doc["issues"]["2018-07"]["pdf"]["name"] = "../../secret.txt"
+    else:  # a name that leads to a foreign file, with that file's size and time: it would be vouched for
+        st = (tmp_path / "secret.txt").stat()
+        doc["issues"]["2018-07"]["pdf"].update(name="../../secret.txt", size=st.st_size, mtime_ns=st.st_mtime_ns)
         manifest.write_text(json.dumps(doc), encoding="utf-8")
     result = run("--all", "-j", "1", cwd=where)
     assert_clear(result, code=0)
