@@ -203,7 +203,7 @@ def _run_batch(args: argparse.Namespace) -> int:
     out_dir = Path(args.out) if args.out else root / "out"
     wanted = [args.volume] if args.volume else args.issues
     selected = select(wanted, all_issues=args.all, content=root / "content",
-                      warn=lambda line: sys.stderr.write(f"{line}\n"))
+                      warn=lambda line: print(line, file=sys.stderr))
     report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force,
                        prepare_fonts=True if args.prepare_fonts else None)
     out, err = summary(report)

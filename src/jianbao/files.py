@@ -10,10 +10,10 @@ the callers' existing ``except OSError`` report it in the users' language.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO
 
 
 class NotRegularFile(OSError):
@@ -41,7 +41,7 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB"
 
 
-def open_regular(path: Path | str, limit: int | None = None) -> BinaryIO:
+def open_regular(path: Path | str, limit: int | None = None) -> io.BufferedReader:
     """``open(path, "rb")`` that never blocks: NotRegularFile unless it is a regular file,
     FileTooLarge when it is larger than ``limit`` bytes."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
