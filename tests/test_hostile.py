@@ -4,7 +4,7 @@ what a user sees: exit 0 with the right PDF, or exit 2 with a located Chinese me
 traceback, a hang (every run has a timeout), a lost record or an echoed secret.
 
 The fuzzing is deliberately small so the suite stays fast on 2 cores (hypothesis, derandomized):
-layouts 60 examples (values and types), 8 layouts built; font damage 12 examples; cache entries 60;
+layouts 60 examples (values and types), 8 layouts built; font damage 10 examples; cache entries 60;
 manifests 60 (and 3 damaged manifests end to end). ``JIANBAO_FUZZ_EXAMPLES=N`` multiplies them.
 """
 
@@ -293,7 +293,7 @@ def _damage(data: bytes, rng: random.Random) -> bytes:
 
 
 @needs_ttf
-@examples(12)
+@examples(10)
 @given(st.integers(0, 2**32 - 1))
 def test_a_damaged_font_in_fonts_is_skipped_with_a_warning_or_a_clear_error(
         tmp_path_factory: pytest.TempPathFactory, warm_cache: Path, seed: int) -> None:
@@ -345,7 +345,7 @@ def test_a_cache_entry_that_does_not_read_back_whole_is_discarded(tmp_path_facto
     assert not path.exists()  # discarded: the next build makes it again
 
 
-@pytest.mark.parametrize("damage", ["zero-bytes", "truncated", "garbage", "fifo", "directory"])
+@pytest.mark.parametrize("damage", ["zero-bytes", "garbage", "fifo", "directory"])  # truncation: the fuzz above
 def test_a_damaged_font_cache_is_rebuilt_not_blamed_on_the_font(tmp_path: Path, warm_cache: Path,
                                                                 damage: str) -> None:
     where = project(tmp_path)
@@ -361,8 +361,6 @@ def test_a_damaged_font_cache_is_rebuilt_not_blamed_on_the_font(tmp_path: Path, 
         entry.unlink()
         if damage == "zero-bytes":
             entry.write_bytes(b"")
-        elif damage == "truncated":
-            entry.write_bytes(data[: len(data) // 2])
         elif damage == "garbage":
             entry.write_bytes(bytes(random.Random(1).randrange(256) for _ in range(len(data))))
         elif damage == "fifo":

@@ -101,7 +101,9 @@ class Cache:
 
     def _discard(self, path: Path) -> None:
         with contextlib.suppress(OSError):
-            if not path.is_dir():
+            if path.is_dir() and not path.is_symlink():
+                os.rmdir(path)  # an empty directory where an entry belongs; a full one is left alone
+            else:
                 os.unlink(path)
 
     def store_json(self, kind: str, key: str, data: dict) -> None:
