@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from jianbao.errors import FontError, ValidationFailed, display_path
-from jianbao.yamlfile import fast as fastyaml
 from jianbao.yamlfile.nodes import compose_text, read_text
 
 MAX_CONFIG_BYTES = 256 * 1024
@@ -56,15 +56,15 @@ def load_config(path: Path) -> dict[str, tuple[Candidate, ...]]:
         raise FontError(f"{where}：找不到字体配置文件")
     try:  # the reader of issue sources: a regular file, a size limit, no aliases, limited nesting
         text = read_text(path, where, MAX_CONFIG_BYTES, "字体配置文件通常只有几 KB")
-        compose_text(text, where)
+        composed = compose_text(text, where)
     except ValidationFailed as exc:
         raise FontError("\n".join(str(e) for e in exc.errors)) from None
-    try:
-        data = fastyaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    try:  # values from the node tree just checked: the text is parsed once
+        data = SafeConstructor().construct_document(composed.root)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise FontError(f"{where}{line}：YAML 格式错误（{getattr(exc, 'problem', exc)}）") from None
+        line = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        raise FontError(f"{where}{line}：YAML 格式错误（{getattr(exc, 'problem', None) or exc}）") from None
     if not isinstance(data, dict):
         raise FontError(f"{where}：应为“字体角色: 候选字体列表”的映射")
     roles: dict[str, tuple[Candidate, ...]] = {}
