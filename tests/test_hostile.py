@@ -618,9 +618,10 @@ def test_twenty_units_are_a_located_error_and_nineteen_build(tmp_path: Path) -> 
     (where / "content" / "2018-07.yaml").write_text(_with_units(19), encoding="utf-8")
     assert_clear(run("2018-07", cwd=where), code=0)
     (where / "content" / "2018-07.yaml").write_text(_with_units(20), encoding="utf-8")
-    result = run("2018-07", cwd=where)
-    assert_clear(result, code=2)
-    assert "content/2018-07.yaml:25:5 units：编印单位共 20 个，报头一页最多排得下 19 个" in result.stderr
+    for args in (["2018-07"], ["--check", "2018-07"]):  # found before fonts are read: --check says it too
+        result = run(*args, cwd=where)
+        assert_clear(result, code=2)
+        assert "content/2018-07.yaml:25:5 units：编印单位共 20 个，报头一页最多排得下 19 个" in result.stderr
 
 
 @pytest.mark.parametrize(("old", "new", "where"), [

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from jianbao.compose.masthead import units_overflow
 from jianbao.compose.printed import chars_by_role
 from jianbao.compose.punctuation import ascii_punctuation
 from jianbao.design.layout import Layout
@@ -103,6 +104,9 @@ def prepare(source: Path, project: Project) -> Prepared:
     """Load and validate everything a build needs; raises a UserError on any problem."""
     issue = load_issue(source, display_path(source))
     layout = load_layout(layout_path(project.layouts, issue.layout))
+    overflow = units_overflow(issue, layout)
+    if overflow is not None:  # found before any font is read, so --check reports it too
+        raise ValidationFailed([_located(source, issue, overflow)])
     library = project.font_library()
     chars = chars_by_role(issue, layout)
     text = read_text(source, issue.source)  # to locate characters in messages

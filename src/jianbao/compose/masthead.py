@@ -29,6 +29,24 @@ def _legible(field: str, text: str, size: float, scale: float) -> None:
         )
 
 
+def units_overflow(issue: Issue, layout: Layout) -> FieldTooLong | None:
+    """More editing units than the masthead can stack on one page (needs no fonts: ``--check`` asks)."""
+    m, page = layout.masthead, layout.page
+    gap = m.units.line_gap or m.units.size * 1.5
+    fixed = m.units.baseline + m.units.size * 0.12 + 2 * m.rule.below_last_line  # as Masthead.wrap
+    need = fixed + (len(issue.units) - 1) * gap
+    height = max(m.lines * page.pitch, math.ceil(need / page.pitch - 1e-6) * page.pitch)
+    room = page.block_height - MIN_TEXT_LINES * page.pitch
+    if height <= room + 1e-6:
+        return None
+    spare = room - fixed
+    fits = max(0, 1 + math.floor(spare / gap + 1e-6)) if spare >= 0 else 0
+    return FieldTooLong(
+        "units", issue.units[fits] if fits < len(issue.units) else issue.units[-1],
+        f"编印单位共 {len(issue.units)} 个，报头一页最多排得下 {fits} 个；请减少或合并编印单位",
+    )
+
+
 class Masthead(Block):
     def __init__(self, issue: Issue, layout: Layout, fonts: Fonts) -> None:
         super().__init__()
@@ -44,21 +62,10 @@ class Masthead(Block):
         need = self._rule_from_top() + self.layout.masthead.rule.below_last_line
         if need > self.height:
             self.height = math.ceil(need / pitch - 1e-6) * pitch
-        room = self.layout.page.block_height - MIN_TEXT_LINES * pitch
-        if self.height > room + 1e-6:  # the units would push every line of text off the first page
-            fits = self._units_that_fit(room)
-            raise FieldTooLong(
-                "units", self.issue.units[fits] if fits < len(self.issue.units) else self.issue.units[-1],
-                f"编印单位共 {len(self.issue.units)} 个，报头一页最多排得下 {fits} 个；"
-                "请减少或合并编印单位",
-            )
+        problem = units_overflow(self.issue, self.layout)
+        if problem is not None:
+            raise problem
         return self.width, self.height
-
-    def _units_that_fit(self, room: float) -> int:
-        m = self.layout.masthead
-        gap = m.units.line_gap or m.units.size * 1.5
-        spare = room - (m.units.baseline + m.units.size * 0.12 + 2 * m.rule.below_last_line)
-        return max(0, 1 + math.floor(spare / gap + 1e-6)) if spare >= 0 else 0
 
     def _rule_from_top(self) -> float:
         m = self.layout.masthead
