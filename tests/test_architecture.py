@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "jianbao"
 # Each part of the package and its floor; a part may import its own modules and any lower floor.
 # Parts on one floor do not import each other (source, design and fonts know nothing of one another).
 FLOORS: dict[str, int] = {
-    "errors": 0, "model": 0, "script": 0, "lazy_pillow": 0,  # shared foundations, independent
+    "errors": 0, "model": 0, "script": 0, "lazy_pillow": 0, "files": 0,  # shared foundations, independent
     "portable": 0,  # what differs between Linux, macOS and Windows
     "defaults": 0,  # the built-in layout and font configuration (package data) and their paths
     "__init__": 1, "yamlfile": 1,  # the package's face; the YAML reader every file format uses

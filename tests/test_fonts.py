@@ -14,7 +14,7 @@ import pytest
 from jianbao.errors import FontError, UserError
 from jianbao.fonts import ROLES, FontLibrary
 from jianbao.fonts import convert as convert_module
-from jianbao.fonts.cache import Cache, default_cache_dir
+from jianbao.fonts.cache import SEAL, Cache, default_cache_dir
 from jianbao.fonts.discover import SystemFonts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,11 +161,18 @@ def test_missing_reports_characters_the_face_cannot_draw(tmp_path):
 
 
 @needs_noto
+def _unsealed(path):
+    """A cache entry's content without its checksum."""
+    data = path.read_bytes()
+    assert data[-32 - len(SEAL) : -32] == SEAL
+    return data[: -32 - len(SEAL)]
+
+
 def test_coverage_is_cached_on_disk(tmp_path):
     library(tmp_path, FREE_CONFIG).missing("fangsong", "中")
     stored = list((tmp_path / "cache" / "json").glob("cmap-*.json"))
     assert len(stored) == 1
-    kept = json.loads(stored[0].read_text())
+    kept = json.loads(_unsealed(stored[0]))
     flat = kept["ranges"]  # [start, end, start, end, ...]
     assert kept["version"] == 2 and len(flat) % 2 == 0
     assert any(a <= ord("中") <= b for a, b in zip(flat[0::2], flat[1::2], strict=True))
@@ -176,9 +183,9 @@ def test_coverage_is_cached_on_disk(tmp_path):
 def test_damaged_coverage_in_the_cache_is_read_again(tmp_path, damage):
     library(tmp_path, FREE_CONFIG).missing("fangsong", "中")
     stored = next((tmp_path / "cache" / "json").glob("cmap-*.json"))
-    stored.write_text(json.dumps({"version": 2, "ranges": damage}), encoding="utf-8")
+    Cache(tmp_path / "cache").write(stored, json.dumps({"version": 2, "ranges": damage}).encode())  # sealed
     assert library(tmp_path, FREE_CONFIG).missing("fangsong", "中𪚥") == ["𪚥"]
-    flat = json.loads(stored.read_text())["ranges"]
+    flat = json.loads(_unsealed(stored))["ranges"]
     assert flat != damage and any(a <= ord("中") <= b for a, b in zip(flat[0::2], flat[1::2], strict=True))
 
 

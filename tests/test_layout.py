@@ -35,7 +35,8 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_unknown_field_names_file_and_field(tmp_path: Path) -> None:
     text = (DEFAULT_LAYOUT).read_text(encoding="utf-8")
     path = _write(tmp_path, text.replace("  chars_per_line: 28", "  chars_per_lin: 28"))
-    with pytest.raises(LayoutError, match=r"custom\.yaml page\.chars_per_lin：未知字段"):
+    line = next(n for n, s in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "chars_per_lin:" in s)
+    with pytest.raises(LayoutError, match=rf"custom\.yaml:{line}:3 page\.chars_per_lin：未知字段"):
         load_layout(path)
 
 

@@ -105,11 +105,11 @@ def test_reader_draws_the_fonts_we_embedded(built: tuple[Path, Path], tmp_path_f
             missing = [ch for ch in obj["text"] if ord(ch) not in cmaps[obj["font"]]]
             assert not missing, (obj["text"], missing)
     # the same files the build registered for the PDF: the subsets in the font cache
-    from jianbao.fonts.cache import default_cache_dir
+    from jianbao.fonts.cache import Cache, default_cache_dir
 
-    sizes = {len(data) for data in files.values()}
-    cached = {hashlib.sha256(p.read_bytes()).digest() for p in (default_cache_dir() / "ttf").glob("*.ttf")
-              if p.stat().st_size in sizes}
+    cache = Cache(default_cache_dir())  # entries are sealed with a checksum: read them as the build does
+    entries = (cache.read(p) for p in (default_cache_dir() / "ttf").glob("*.ttf"))
+    cached = {hashlib.sha256(data).digest() for data in entries if data is not None}
     assert {hashlib.sha256(data).digest() for data in files.values()} <= cached
 
 

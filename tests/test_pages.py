@@ -11,6 +11,7 @@ import pytest
 
 from jianbao.compose.blocks import Block, must_break
 from jianbao.compose.pages import Area, PageLoop
+from jianbao.errors import ContentTooTall
 
 AREA = Area(left=10, bottom=20, width=100, height=100)
 
@@ -80,7 +81,7 @@ def test_a_block_taller_than_a_page_that_cannot_split_stops_the_build():
         def split(self, availWidth: float, availHeight: float) -> list[Block]:
             return []
 
-    with pytest.raises(RuntimeError, match="taller than a page"):
+    with pytest.raises(ContentTooTall, match="有一块内容比整页还高"):
         run([Rigid("r", 150)])
 
 

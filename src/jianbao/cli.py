@@ -35,8 +35,8 @@ import sys
 from pathlib import Path
 
 from jianbao import __version__
-from jianbao.archive.selection import ISSUE_ID, YEAR, check_argument
-from jianbao.errors import UsageError, UserError, display_path
+from jianbao.archive.selection import ISSUE_ID, YEAR, check_argument, source_for_id
+from jianbao.errors import UsageError, UserError, display_path, os_reason
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,7 +95,7 @@ def find_root(start: Path) -> Path:
 
 
 def resolve_source(arg: str, root: Path) -> Path:
-    """An issue ID (YYYY-NN) names content/ID.yaml; anything ending in .yaml/.yml is a path."""
+    """An issue ID (YYYY-NN) names content/ID.yaml (or .yml); anything ending in .yaml/.yml is a path."""
     if arg.endswith((".yaml", ".yml")):
         path = Path(arg)
         if not path.is_file():
@@ -103,14 +103,15 @@ def resolve_source(arg: str, root: Path) -> Path:
         return path
     if not ISSUE_ID.match(arg):
         raise UsageError(f"“{arg}”不是有效的期号 ID（应为 年-期，如 2018-06）或 .yaml 文件路径")
-    path = root / "content" / f"{arg}.yaml"
-    if not path.is_file():
+    try:
+        return source_for_id(arg, root / "content")
+    except UsageError as exc:
         from jianbao.folder import is_bulletin_folder
 
-        hint = "" if is_bulletin_folder(root) else (
-            "（当前目录及其上级目录都不是简报目录：用 make-issue init 目录名 新建一个，或用 -C 目录 指明）")
-        raise UsageError(f"找不到第 {arg} 期的源文件 {display_path(path)}{hint}")
-    return path
+        if is_bulletin_folder(root):
+            raise
+        raise UsageError(f"{exc}（当前目录及其上级目录都不是简报目录：用 make-issue init 目录名 新建一个，"
+                         "或用 -C 目录 指明）") from exc
 
 
 def _manuscripts_parser(command: str) -> argparse.ArgumentParser:
@@ -245,17 +246,55 @@ def _run_single(args: argparse.Namespace) -> int:
 
         return run_proof(source, project, out_dir, args)
     from jianbao.archive.register import build_and_record  # the manifest and the record stay current
+    from jianbao.pipeline import interrupted_by_signals
 
-    result, recorded = build_and_record(source, out_dir, project, ofd=args.ofd)
-    sys.stderr.writelines(f"{w}\n" for w in [*result.warnings, *recorded.warnings])
-    sys.stderr.writelines(f"{line}\n" for line in result.stand_ins)
-    print(
-        f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  "
-        f"{result.seconds:.2f} s"
-    )
+    with interrupted_by_signals():  # SIGTERM, SIGHUP: unwound like Ctrl-C, no temporary file left
+        result, recorded = build_and_record(source, out_dir, project, ofd=args.ofd)
+    out = f"{display_path(result.path)}  {result.pages} 页  {result.size / 1024:.0f} KB  {result.seconds:.2f} s\n"
     if result.ofd is not None:
-        print(f"{display_path(result.ofd)}  {result.pages} 页  {result.ofd.stat().st_size / 1024:.0f} KB")
+        out += f"{display_path(result.ofd)}  {result.pages} 页  {result.ofd.stat().st_size / 1024:.0f} KB\n"
+    return _emit(
+        out,
+        "".join(f"{w}\n" for w in [*result.warnings, *recorded.warnings, *result.stand_ins]),
+        done=f"已生成 {display_path(result.path)}",
+    )
+
+
+def _emit(out: str, err: str, *, done: str) -> int:
+    """Print a finished run's report (stderr first, then stdout); 0. When the report cannot be
+    printed (stdout on a full disk, a console that cannot show Chinese), say what did happen —
+    the files are in place — instead of calling it an internal error; 2."""
+    try:
+        sys.stderr.write(err)
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # make-issue … | head: the reader is gone, the work is done
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except (OSError, UnicodeError) as exc:
+        with contextlib.suppress(OSError, ValueError):  # nothing may be buffered that fails again at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = os_reason(exc) if isinstance(exc, OSError) else exc.__class__.__name__
+        if isinstance(exc, UnicodeError):
+            reason = "终端不能显示中文"
+        _say(f"make-issue：{done}，但无法输出运行结果（{reason}）\n",
+             f"make-issue: done ({done}), but the report could not be printed ({exc.__class__.__name__})\n")
+        return 2
     return 0
+
+
+def _say(chinese: str, plain: str) -> None:
+    """A last message on stderr: in Chinese, or plain ASCII where stderr cannot show Chinese (it
+    would only print escapes)."""
+    try:
+        chinese.encode(getattr(sys.stderr, "encoding", None) or "utf-8")
+        text = chinese
+    except (LookupError, UnicodeError):
+        text = plain.encode("ascii", "backslashreplace").decode("ascii")
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(text)
+        sys.stderr.flush()
 
 
 def _run_batch(args: argparse.Namespace) -> int:
@@ -280,16 +319,13 @@ def _run_batch(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else find_root(Path.cwd())
     out_dir = Path(args.out) if args.out else root / "out"
     wanted = [args.volume] if args.volume else args.issues
-    selected = select(wanted, all_issues=args.all, content=root / "content")
+    selected = select(wanted, all_issues=args.all, content=root / "content",
+                      warn=lambda line: print(line, file=sys.stderr))
     report = run_batch(selected, root=root, out_dir=out_dir, jobs=args.jobs, force=args.force,
                        prepare_fonts=True if args.prepare_fonts else None, ofd=args.ofd)
     out, err = summary(report)
-    try:
-        sys.stdout.write(out)
-        sys.stdout.flush()
-    except BrokenPipeError:  # make-issue --all | head: the reader is gone, the work is done
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    sys.stderr.write(err)
+    if _emit(out, err, done=f"已处理 {len(selected)} 期（见 {display_path(out_dir)}/index.html）"):
+        return 2
     if report.exit_status or not args.volume:
         if args.volume and report.failed:
             sys.stderr.write(f"合订本未生成：{args.volume} 年有 {len(report.failed)} 期未能生成\n")

@@ -6,6 +6,7 @@ full line a user sees: ``content/2018-06.yaml:12:5 articles[2].title：标题不
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,6 +32,10 @@ class UserError(Exception):
     exit_status = 2
 
 
+MAX_FIELD = 120
+"""A field path longer than this is cut: a message never echoes much of a file we could not parse."""
+
+
 class SourceError(UserError):
     """One problem in an issue source: location, field path and a Chinese message."""
 
@@ -43,7 +48,8 @@ class SourceError(UserError):
     def __str__(self) -> str:
         where = str(self.location)
         if self.field:
-            return f"{where} {self.field}：{self.message}"
+            field = self.field if len(self.field) <= MAX_FIELD else self.field[: MAX_FIELD - 1] + "…"
+            return f"{where} {field}：{self.message}"
         return f"{where}：{self.message}"
 
 
@@ -72,6 +78,27 @@ class LayoutError(UserError):
     """A layout file (layouts/*.yaml) that is missing or invalid."""
 
 
+class LayoutInvalid(_Problems, LayoutError):
+    """All problems found in one layout file, each with file:line:column and the field."""
+
+    summary = "版式文件中共 {n} 处错误，未生成 PDF。"
+
+
+class FieldTooLong(UserError):
+    """A printed field that the design has no legible room for (an over-long masthead field, more
+    editing units than a page holds); the pipeline locates ``text`` in the source."""
+
+    def __init__(self, field: str, text: str, message: str) -> None:
+        self.field = field
+        self.text = text
+        self.message = message
+        super().__init__(f"{field}：{message}")
+
+
+class ContentTooTall(UserError):
+    """A block of content that is taller than a page and cannot be split across pages."""
+
+
 class FontError(UserError):
     """No usable font for a role, or a font file that cannot be read."""
 
@@ -97,3 +124,30 @@ def display_path(path: Path) -> str:
 class ManuscriptError(UserError):
     """A manuscript or printed issue that cannot be imported (unreadable file, unknown format), or an
     import/new that would overwrite a file without --force."""
+_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "磁盘或目录是只读的",
+    errno.ENOTDIR: "路径中有一项是文件而不是目录",
+    errno.EISDIR: "已有同名的目录",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.EIO: "磁盘读写出错",
+    errno.ENOENT: "文件或目录不存在",
+    errno.EEXIST: "已有同名的文件",
+    errno.EMFILE: "打开的文件过多",
+    errno.ENOMEM: "内存不足",
+    errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用",
+    errno.EFBIG: "文件过大",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Chinese: the same words in single builds and batch runs."""
+    if exc.strerror and not exc.strerror.isascii():  # our own reasons (jianbao.files) are Chinese already
+        return exc.strerror
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return exc.strerror or exc.__class__.__name__

@@ -9,29 +9,40 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from jianbao import portable
+from jianbao.compose.masthead import units_overflow
 from jianbao.compose.printed import chars_by_role, issue_texts
 from jianbao.compose.punctuation import ascii_punctuation
 from jianbao.design.layout import Layout
 from jianbao.design.load import layout_path, load_layout
 from jianbao.errors import (
+    FieldTooLong,
     Location,
     MissingGlyphsError,
     OutputError,
     SourceError,
+    ValidationFailed,
     display_path,
+    os_reason,
 )
 from jianbao.fonts import FontLibrary, folder_library
 from jianbao.model import Issue
 from jianbao.source import load_issue
-from jianbao.source.locate import find_in_source
+from jianbao.source.locate import find_in_source, value_locator
+from jianbao.yamlfile.nodes import read_text
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from jianbao.compose import Fonts
@@ -105,12 +116,19 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
     issue = load_issue(source, display_path(source))
     where = layout_path(project.layouts, issue.layout)
     layout = warm.layout(where) if warm else load_layout(where)
+    overflow = units_overflow(issue, layout)
+    if overflow is not None:  # found before any font is read, so --check reports it too
+        raise ValidationFailed([_located(source, issue, overflow)])
     library = project.font_library() if warm is None else warm.font_library(project.fonts_dir / "fonts.yaml",
                                                                             project.fonts_dir)
     printed = issue_texts(issue, layout)
     chars = chars_by_role(printed)
-    lines = source.read_text(encoding="utf-8-sig").splitlines()  # to locate characters in messages
-    assignment, warnings = assign_fonts(lines, issue, library, chars)
+    text = read_text(source, issue.source)  # to locate characters in messages
+    lines = text.splitlines()
+    assignment, warnings = assign_fonts(value_locator(text, issue.source), issue, library, chars)
+    for note in library.unreadable(chars):  # a damaged licensed font must not go unnoticed
+        file, _, why = note.partition("：")
+        warnings.append(BuildWarning(Location(file), f"字体文件{why}；已改用下一个候选字体"))
     warnings += [BuildWarning(where, message) for where, message in ascii_punctuation(issue, printed, lines)]
     warnings.sort(key=lambda w: (w.location.line, w.location.column))
     stand = library.stand_ins(chars)
@@ -119,11 +137,11 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
 
 
 def assign_fonts(
-    text: list[str], issue: Issue, library: FontLibrary, chars: dict[str, set[str]]
+    locate: Callable[[str], tuple[int, int]], issue: Issue, library: FontLibrary, chars: dict[str, set[str]]
 ) -> tuple[Assignment, list[BuildWarning]]:
     """Which font draws each character. A character the role's font lacks is drawn by the next
     candidate of the role that has it, with a located warning; one that no candidate has is an error.
-    ``text`` is the source's lines, to say where a character occurs."""
+    ``locate`` says where in the source a character is first printed from."""
     from jianbao.fonts.config import role_label
 
     assignment = library.assign(chars)
@@ -131,7 +149,7 @@ def assign_fonts(
         return assignment, []
 
     def where(ch: str) -> Location:
-        line, col = find_in_source(text, ch)
+        line, col = locate(ch)
         return Location(issue.source, line, col)
 
     def order(item: SourceError | BuildWarning) -> tuple[int, int]:
@@ -181,15 +199,21 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
     target = out_dir / f"{prepared.issue.id}.pdf"
     ofd_target = out_dir / f"{prepared.issue.id}.ofd" if ofd else None
     _ensure_dir(out_dir)
-    tmp = _temporary(out_dir, prepared.issue.id, ".pdf")
+    remove_stale_temporaries(out_dir)
+    tmp, held = _temporary(out_dir, prepared.issue.id, ".pdf")
     ofd_tmp: Path | None = None
+    ofd_held: int | None = None
     writing = target
     try:
-        ofd_tmp = _temporary(out_dir, prepared.issue.id, ".ofd") if ofd_target else None
-        if warm is None:
-            document = compose(prepared.issue, prepared.layout, fonts)
-        else:
-            document = compose(prepared.issue, prepared.layout, fonts, warm.break_paragraph)
+        if ofd_target is not None:
+            ofd_tmp, ofd_held = _temporary(out_dir, prepared.issue.id, ".ofd")
+        try:
+            if warm is None:
+                document = compose(prepared.issue, prepared.layout, fonts)
+            else:
+                document = compose(prepared.issue, prepared.layout, fonts, warm.break_paragraph)
+        except FieldTooLong as exc:  # at its place in the source, like any other problem of the issue
+            raise ValidationFailed([_located(source, prepared.issue, exc)]) from None
         if ofd_target is not None and ofd_tmp is not None:
             from jianbao.render.ofd import render_ofd
 
@@ -209,10 +233,12 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
     except OSError as exc:
         raise OutputError(_write_message(writing, exc)) from exc
     finally:
-        for leftover in (tmp, ofd_tmp):
+        for leftover, fd in ((tmp, held), (ofd_tmp, ofd_held)):
             if leftover is not None:
                 with contextlib.suppress(OSError):  # never hide the error that brought us here
                     leftover.unlink(missing_ok=True)
+            if fd is not None:
+                os.close(fd)
     return BuildResult(
         target, len(document.pages), target.stat().st_size, time.perf_counter() - started, prepared.issue,
         prepared.warnings, tuple(page for page, anchor in document.outline() if anchor.level == 0),
@@ -220,14 +246,90 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
     )
 
 
-def _temporary(out_dir: Path, issue_id: str, suffix: str) -> Path:
-    """An empty temporary file in the output directory, for a file renamed into place when done."""
+def _temporary(out_dir: Path, issue_id: str, suffix: str) -> tuple[Path, int]:
+    """An empty temporary file in the output directory, for a file renamed into place when done, and
+    its descriptor, held (locked) for as long as it is written: other runs know it is not stale."""
     try:
         fd, name = tempfile.mkstemp(prefix=f".{issue_id}.", suffix=f"{suffix}.tmp", dir=out_dir)
     except OSError as exc:
         raise OutputError(f"{display_path(out_dir)}：无法在输出目录中写文件（{_reason(exc)}），原有文件未改动") from exc
-    os.close(fd)
-    return Path(name)
+    _hold(fd)
+    return Path(name), fd
+
+
+def _located(source: Path, issue: Issue, exc: FieldTooLong) -> SourceError:
+    try:
+        lines = read_text(source, issue.source).splitlines()
+    except ValidationFailed:
+        lines = []
+    line, column = find_in_source(lines, exc.text) if exc.text else (0, 0)
+    if not line:
+        line, column = find_in_source(lines, f"{exc.field}:")
+    return SourceError(Location(issue.source, line, column), exc.field, exc.message)
+
+
+TMP_SUFFIXES = (".pdf.tmp", ".ofd.tmp")
+STALE_WITHOUT_LOCKS = 86400  # seconds: where there are no file locks, older temporaries are stale
+
+
+def _hold(fd: int) -> None:
+    """Lock the temporary file for as long as it is written (released when the run ends, even by SIGKILL)."""
+    if fcntl is not None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def remove_stale_temporaries(out_dir: Path) -> list[Path]:
+    """Delete ``out/.ID.XXXX.pdf.tmp`` (and ``.ofd.tmp``) files that no running build holds: those of
+    builds killed (SIGKILL, power loss) before they could remove them. The ones removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(TMP_SUFFIXES)):
+            continue
+        with contextlib.suppress(OSError):
+            if not entry.is_file(follow_symlinks=False) or not _abandoned(entry.path):
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _abandoned(path: str) -> bool:
+    if fcntl is None:
+        return time.time() - os.stat(path).st_mtime > STALE_WITHOUT_LOCKS
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # a build is writing it
+    finally:
+        os.close(fd)
+    return True
+
+
+@contextlib.contextmanager
+def interrupted_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a shutdown, a closed terminal, a CI timeout) end a build like Ctrl-C:
+    the build unwinds, its temporary file is removed, the old PDF stays."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signals = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    try:
+        previous = {sig: signal.signal(sig, handler) for sig in signals}
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def register_fonts(library: FontLibrary, assignment: Assignment) -> Fonts:
@@ -262,24 +364,12 @@ def _ensure_dir(out_dir: Path) -> None:
         raise OutputError(f"{display_path(out_dir)}：输出路径不是目录")
 
 
-_REASONS = {
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EDQUOT: "超出磁盘配额",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EROFS: "磁盘或目录是只读的",
-    errno.ENOTDIR: "路径中有一项是文件而不是目录",
-    errno.EISDIR: "已有同名的目录",
-    errno.ENAMETOOLONG: "路径太长",
-    errno.EIO: "磁盘读写出错",
-}
+_WRITE_REASONS = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限"}
 
 
 def _reason(exc: OSError) -> str:
     """Why a write failed, in Chinese when we know the cause, else the system's words."""
-    if exc.errno in _REASONS:
-        return _REASONS[exc.errno]
-    return exc.strerror or str(exc)
+    return _WRITE_REASONS.get(exc.errno or 0) or os_reason(exc)
 
 
 def _write_message(target: Path, exc: OSError) -> str:

@@ -55,12 +55,18 @@ def held_open_hint(exc: OSError) -> str:
 
 
 def safe_console(*streams: TextIO) -> None:
-    """Let each stream print every message: where its encoding is not UTF-8, a character it cannot
-    encode becomes “?” rather than an error."""
+    """Let each stream print every message: where its encoding is a Chinese one other than UTF-8
+    (GBK/cp936 on a Chinese Windows console), a rare character it cannot encode becomes “?” rather
+    than an error. A console that can show no Chinese at all (ASCII) is left strict: the command then
+    says in plain ASCII what it did (cli._emit) instead of printing lines of question marks."""
     for stream in streams:
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None or encoding in ("utf8", "utf8sig"):
+            continue
+        try:
+            "中文".encode(encoding or "ascii")
+        except (LookupError, UnicodeError):
             continue
         with contextlib.suppress(ValueError, OSError, AttributeError):
             reconfigure(errors="replace")

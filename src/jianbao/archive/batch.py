@@ -32,12 +32,13 @@ from pathlib import Path
 from typing import TextIO
 
 from jianbao.archive.fingerprint import Fingerprints, Inputs, bytes_digest, changed
+from jianbao.archive.lock import locked
 from jianbao.archive.manifest import Entry, Manifest
 from jianbao.archive.progress import Progress, Report
 from jianbao.archive.register import record_builds
 from jianbao.archive.selection import Selected
 from jianbao.archive.worker import Job, Outcome, build_job, serve
-from jianbao.errors import OutputError, UsageError, UserError, display_path
+from jianbao.errors import OutputError, UsageError, UserError, display_path, os_reason
 
 SAVE_EVERY_SECONDS = 1.0
 # From this many builds on, the fonts' common repertoire is made ready first (make-issue
@@ -72,7 +73,7 @@ def plan(selected: list[Selected], manifest: Manifest, prints: Fingerprints, *, 
         try:
             data = item.source.read_bytes()
         except OSError as exc:
-            raise UsageError(f"{display_path(item.source)}：无法读取源文件（{exc.strerror or exc}）") from exc
+            raise UsageError(f"{display_path(item.source)}：无法读取源文件（{os_reason(exc)}）") from exc
         digest = bytes_digest(data)
         entry = manifest.current(item.id)
         if force:
@@ -104,6 +105,15 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
     stream = stream if stream is not None else sys.stdout
     tty = stream.isatty() if tty is None else tty
     _prepare_out_dir(out_dir)
+    with locked(out_dir, lambda line: print(line, file=stream, flush=True)):  # one run per out/ at a time
+        _remove_stale_record_files(out_dir)
+        return _run(selected, root=root, out_dir=out_dir, jobs=jobs, force=force, stream=stream, tty=tty,
+                    prepare_fonts=prepare_fonts, build=build, started=started, ofd=ofd)
+
+
+def _run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None, force: bool,
+         stream: TextIO, tty: bool, prepare_fonts: bool | None, build: Callable[[Job], Outcome],
+         started: float, ofd: bool) -> Report:
     manifest = Manifest.load(out_dir)
     known = frozenset(manifest.entries)
     manifest.prune()
@@ -140,7 +150,9 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
         progress.start()
         order = sorted(tasks, key=lambda t: (-t.size, t.job.id))  # longest first: the workers finish together
         try:
-            with _interrupt_on_sigterm():
+            from jianbao.pipeline import interrupted_by_signals
+
+            with interrupted_by_signals():  # SIGTERM, SIGHUP: like Ctrl-C
                 _execute([t.job for t in order], workers, build, record)
         except KeyboardInterrupt:
             report.interrupted = True
@@ -155,6 +167,20 @@ def run(selected: list[Selected], *, root: Path, out_dir: Path, jobs: int | None
     report.record, report.record_foreign = recorded.record, recorded.foreign
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _remove_stale_record_files(out_dir: Path) -> None:
+    """Temporary manifest and record files (``.manifest.json.XXXX.tmp``) of a run killed while it
+    wrote them: with the lock held, no other run can be writing them. Stale PDF temporaries too."""
+    from jianbao.pipeline import remove_stale_temporaries
+
+    names = [f".{n}." for n in ("manifest.json", "index.json", "index.html", "index.csv")]
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(out_dir):
+            if entry.name.endswith(".tmp") and entry.name.startswith(tuple(names)):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    remove_stale_temporaries(out_dir)
 
 
 def _prepare_fonts(root: Path, progress: Progress, *, required: bool) -> None:
@@ -174,7 +200,7 @@ def _prepare_out_dir(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{display_path(out_dir)}：无法创建输出目录（{exc.strerror}）") from exc
+        raise OutputError(f"{display_path(out_dir)}：无法创建输出目录（{os_reason(exc)}）") from exc
     if not out_dir.is_dir():
         raise OutputError(f"{display_path(out_dir)}：输出路径不是目录")
     if not os.access(out_dir, os.W_OK | os.X_OK):
@@ -196,24 +222,6 @@ class _Saver:
                 record_builds(self.out_dir, self.pending)
                 self.pending.clear()
             self.saved_at = now
-
-
-@contextmanager
-def _interrupt_on_sigterm() -> Iterator[None]:
-    """SIGTERM (a shutdown, a CI timeout) ends the run like Ctrl-C: cleanly."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 # --- running the workers ---------------------------------------------------------------------------
@@ -270,6 +278,9 @@ def _execute(jobs: list[Job], workers: int, build: Callable[[Job], Outcome],
         raise
 
 
+_HELD = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+
+
 @contextmanager
 def _interrupts_deferred() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM until the block is done, then raise KeyboardInterrupt."""
@@ -279,7 +290,7 @@ def _interrupts_deferred() -> Iterator[None]:
         received.append(signum)
 
     try:
-        previous = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {sig: signal.signal(sig, hold) for sig in _HELD}
     except ValueError:  # not the main thread: signals cannot be handled here anyway
         yield
         return

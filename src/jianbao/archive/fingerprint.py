@@ -26,6 +26,7 @@ from pathlib import Path
 
 from jianbao import __version__
 from jianbao.errors import UserError
+from jianbao.files import open_regular
 
 # The layers that make a PDF (see the package's folders): editing anything else — the archive, the
 # command line — must not force a rebuild of the archive.
@@ -52,9 +53,13 @@ class Inputs:
         if not isinstance(data, dict):
             return None
         try:
-            return cls(str(data["source"]), data.get("layout"), data.get("fonts"), str(data["program"]))
+            source, layout, fonts, program = data["source"], data.get("layout"), data.get("fonts"), data["program"]
         except KeyError:
             return None
+        if not (isinstance(source, str) and isinstance(program, str)
+                and all(v is None or isinstance(v, str) for v in (layout, fonts))):
+            return None
+        return cls(source, layout, fonts, program)
 
 
 # What changed, in the words the summary uses (first difference wins).
@@ -78,7 +83,8 @@ def changed(old: Inputs, new: Inputs) -> str | None:
 
 
 def file_digest(path: Path) -> str:
-    with open(path, "rb") as f:
+    """The SHA-256 of a regular file (a FIFO or a device raises OSError instead of blocking)."""
+    with open_regular(path) as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 

@@ -8,8 +8,9 @@ disk still has the recorded size and modification time (:meth:`Manifest.current`
 never vouches for a file it did not see being written.
 
 The file is replaced atomically (temporary file + rename): an interrupted run leaves either the old
-or the new manifest, never a mixture. A missing or unreadable manifest only means every issue is
-built again.
+or the new manifest, never a mixture. A missing, unreadable or damaged manifest (any
+entry whose fields do not all have their types, a PDF name other than ``<id>.pdf``) only means
+those issues are built again.
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from jianbao import portable
 from jianbao.archive.fingerprint import Inputs
+from jianbao.files import read_regular
 from jianbao.model import Issue
 
 FILE_NAME = "manifest.json"
 FORMAT = 1
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,24 @@ class IssueMeta:
 
     @classmethod
     def from_json(cls, data: dict) -> IssueMeta:
+        """Raises TypeError/KeyError/ValueError unless every field has its type (a damaged manifest is
+        no manifest). The fields added later (the closing block, article pages, stand-in fonts) may
+        be missing from an older entry: it is then incomplete and built again."""
+        if not set(_META_TYPES) <= set(data) <= set(_META_TYPES) | set(_LATER_TYPES):
+            raise KeyError("fields")
+        for name, kinds in (*_META_TYPES.items(), *_LATER_TYPES.items()):
+            if name in data:
+                _check(data[name], kinds)
+        for listed in ("units", "articles"):
+            if not all(isinstance(x, str) for x in data[listed]):
+                raise TypeError(listed)
         distribution = data.get("distribution")
+        pages = data.get("article_pages", [])
+        if not all(isinstance(p, int) and not isinstance(p, bool) and p >= 0 for p in pages):
+            raise TypeError("article_pages")
+        fonts = data.get("stand_in_fonts") or {}
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in fonts.items()):
+            raise TypeError("stand_in_fonts")
         return cls(**{
             **data,
             "units": tuple(data["units"]),
@@ -101,9 +122,44 @@ class IssueMeta:
             "distribution": None if distribution is None else tuple(
                 (str(label), tuple(str(g) for g in groups)) for label, groups in distribution),
             "signoff": tuple((str(label), str(name)) for label, name in data.get("signoff", ())),
-            "article_pages": tuple(int(p) for p in data.get("article_pages", ())),
-            "stand_in_fonts": dict(data.get("stand_in_fonts") or {}),
+            "article_pages": tuple(pages),
+            "stand_in_fonts": dict(fonts),
         })
+
+
+_META_TYPES: dict[str, tuple[type, ...]] = {
+    "title": (str,), "series": (str,), "year": (int,), "number": (int,), "number_label": (str,),
+    "edition": (str, type(None)), "cumulative": (int, type(None)), "date": (str,), "date_label": (str,),
+    "units": (list,), "layout": (str,), "articles": (list,),
+}
+_LATER_TYPES: dict[str, tuple[type, ...]] = {
+    "distribution": (list, type(None)), "print_run": (int, type(None)), "signoff": (list,),
+    "article_pages": (list,), "stand_in_fonts": (dict,),
+}
+_PDF_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "size": (int,), "mtime_ns": (int,), "sha256": (str,), "pages": (int,),
+}
+_ISSUE_ID = re.compile(r"^[0-9]{4}-[0-9]{2,3}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check(value: object, kinds: tuple[type, ...]) -> None:
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise TypeError(f"{value!r} is not {kinds}")
+
+
+def _pdf_file(issue_id: str, data: object, suffix: str = ".pdf") -> PdfFile:
+    """The PDF (or OFD) of an entry, only as this program writes it: out/<id>.pdf and nothing else (a
+    name such as ``../../secret.txt`` in a damaged manifest is never trusted, stat-ed or linked)."""
+    if not isinstance(data, dict) or set(data) != set(_PDF_TYPES):
+        raise TypeError("pdf")
+    for name, kinds in _PDF_TYPES.items():
+        _check(data[name], kinds)
+    if data["name"] != f"{issue_id}{suffix}" or not _SHA256.match(data["sha256"]):
+        raise TypeError("pdf name or digest")
+    if data["size"] < 0 or data["pages"] < 1:
+        raise TypeError("pdf size or pages")
+    return PdfFile(**data)
 
 
 @dataclass(frozen=True)
@@ -129,14 +185,17 @@ class Entry:
     @classmethod
     def from_json(cls, issue_id: str, data: object) -> Entry | None:
         try:
-            assert isinstance(data, dict)
-            inputs = Inputs.from_json(data["inputs"])
-            if inputs is None:
+            if not isinstance(data, dict) or not _ISSUE_ID.match(issue_id) or not isinstance(data.get("source"), str):
                 return None
-            pdf, meta = PdfFile(**data["pdf"]), IssueMeta.from_json(data["issue"])
-            ofd = PdfFile(**data["ofd"]) if data.get("ofd") else None
-            return cls(issue_id, str(data["source"]), inputs, pdf, meta, ofd)
-        except (AssertionError, KeyError, TypeError, ValueError):
+            inputs = Inputs.from_json(data["inputs"])
+            if inputs is None or not isinstance(data["issue"], dict):
+                return None
+            pdf, meta = _pdf_file(issue_id, data["pdf"]), IssueMeta.from_json(data["issue"])
+            ofd = _pdf_file(issue_id, data["ofd"], ".ofd") if data.get("ofd") else None
+            if not isinstance(data["source"], str):
+                return None
+            return cls(issue_id, data["source"], inputs, pdf, meta, ofd)
+        except (KeyError, TypeError, ValueError):
             return None
 
 
@@ -159,8 +218,8 @@ class Manifest:
     def load(cls, out_dir: Path) -> Manifest:
         """The manifest in ``out_dir``; empty when there is none or it cannot be read."""
         try:
-            data = json.loads((out_dir / FILE_NAME).read_bytes())
-        except (OSError, ValueError):
+            data = json.loads(read_regular(out_dir / FILE_NAME, MAX_MANIFEST_BYTES))
+        except (OSError, ValueError, RecursionError):  # missing, not a file, too large, damaged
             return cls(out_dir)
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("issues"), dict):
             return cls(out_dir)
@@ -227,8 +286,8 @@ def dumps_by_line(doc: dict, key: str) -> bytes:
 
 
 def write_if_changed(target: Path, data: bytes) -> bool:
-    try:
-        if target.read_bytes() == data:
+    try:  # only a regular file is compared (a FIFO in its place would never end): anything else is replaced
+        if read_regular(target, len(data)) == data:
             return False
     except OSError:
         pass

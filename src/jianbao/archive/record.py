@@ -29,6 +29,7 @@ from typing import Any
 
 from jianbao import __version__
 from jianbao.archive.manifest import FILE_NAME, Entry, Manifest, dumps_by_line, write_if_changed
+from jianbao.files import open_regular
 from jianbao.fonts.config import ROLE_NAMES
 
 JSON_NAME = "index.json"
@@ -55,11 +56,11 @@ _OURS: dict[str, tuple[bytes, ...]] = {
 def is_ours(path: Path) -> bool:
     """Whether make-issue may write ``path``: it does not exist, or make-issue wrote it."""
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:  # never blocks on a FIFO
             head = f.read(4096)
     except FileNotFoundError:
-        return True
-    except OSError:  # a folder of that name, no permission to read it: not ours to replace
+        return not path.is_symlink()  # a dangling link is not ours to write through
+    except OSError:  # a folder or a FIFO of that name, no permission to read it: not ours to replace
         return False
     marks = _OURS.get(path.name, ())
     if path.name == CSV_NAME:
@@ -187,6 +188,14 @@ def to_csv(data: list[dict]) -> bytes:
     return _BOM + buffer.getvalue().encode("utf-8")
 
 
+_PDF_NAME = re.compile(r"^[0-9]{4}-[0-9]{2,3}\.pdf$")
+
+
+def _href(name: str) -> str | None:
+    """The link to a PDF beside index.html: only a name this program writes (``2018-06.pdf``)."""
+    return name if _PDF_NAME.match(name) else None
+
+
 # --- the page --------------------------------------------------------------------------------------
 
 _STYLE = """
@@ -291,9 +300,12 @@ def to_html(data: list[dict], bound: list[dict] | None = None) -> bytes:
     for r, (known, others) in zip(data, signoffs, strict=True):
         articles = "".join(f"<li>{e(t)}</li>" for t in r["articles"])
         units = "".join(f"<div>{e(line)}</div>" for line in _distribution_lines(r)) or _dash()
+        href = _href(r["file"])  # only a name this program writes is ever linked
+        number = (f'<a href="{e(href)}" title="{e(r["title"])}">{e(r["number_label"])}</a>' if href
+                  else e(r["number_label"]))
+        file = f'<a href="{e(href)}">{e(r["file"])}</a>' if href else e(r["file"])
         cells = [
-            f'<td class="nw" id="{e(r["id"])}"><a href="{e(r["file"])}" title="{e(r["title"])}">'
-            f'{e(r["number_label"])}</a></td>',
+            f'<td class="nw" id="{e(r["id"])}">{number}</td>',
             f'<td class="n">{r["cumulative"] if r["cumulative"] is not None else _dash()}</td>',
             f'<td class="kw">{e(r["edition"]) if r["edition"] else _dash()}</td>',
             f'<td class="nw">{e(r["date"])}</td>',
@@ -303,7 +315,7 @@ def to_html(data: list[dict], bound: list[dict] | None = None) -> bytes:
             *(f'<td class="kw">{e(known[role]) if role in known else _dash()}</td>' for role in SIGNOFF_ROLES),
             *([f'<td>{"<br>".join(e(o) for o in others) or _dash()}</td>'] if other_roles else []),
             f'<td class="n">{r["pages"]}</td>',
-            f'<td class="nw"><a href="{e(r["file"])}">{e(r["file"])}</a></td>',
+            f'<td class="nw">{file}</td>',
             f'<td class="sha">{_sha(r["sha256"])}</td>',
         ]
         lines.append("<tr>" + "".join(cells) + "</tr>")

@@ -19,16 +19,16 @@ Safe beside other runs and in any folder:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jianbao.archive.fingerprint import Fingerprints, Inputs, bytes_digest
+from jianbao.archive.lock import locked
 from jianbao.archive.manifest import FILE_NAME, Entry, IssueMeta, Manifest, PdfFile
 from jianbao.archive.record import CSV_NAME, HTML_NAME, JSON_NAME, is_ours, write_record
 from jianbao.errors import OutputError, UsageError, display_path
@@ -65,7 +65,7 @@ def record_builds(out_dir: Path, entries: Sequence[Entry] = ()) -> Recorded:
     PDF changed since, save, and rewrite the distribution record. With no entries it brings the record
     up to date with what is in the folder (a volume written, a PDF deleted). Raises OutputError when
     a file cannot be written (the PDFs themselves are complete either way)."""
-    with _locked(out_dir):
+    with locked(out_dir, lambda line: print(line, file=sys.stderr, flush=True)):
         foreign = [p for p in (out_dir / n for n in (FILE_NAME, JSON_NAME, HTML_NAME, CSV_NAME)) if not is_ours(p)]
         if foreign:
             return Recorded(out_dir / FILE_NAME, foreign=foreign)
@@ -132,22 +132,3 @@ def record_built(result: BuildResult, source: Path, project: Project) -> Recorde
     entry = entry_for(result, source, Fingerprints(project.root).inputs(digest, result.issue.layout))
     return record_builds(result.path.parent, [entry])
 
-
-@contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the folder ``out_dir`` (released when the block ends)."""
-    try:
-        import fcntl
-    except ImportError:  # not on a POSIX system: no lock
-        yield
-        return
-    try:
-        fd = os.open(out_dir, os.O_RDONLY)
-    except OSError as exc:
-        raise OutputError(f"{display_path(out_dir)}：无法打开输出目录（{exc.strerror or exc}）") from exc
-    try:
-        with contextlib.suppress(OSError):  # a file system without locks (some network shares): go on unlocked
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jianbao.archive.manifest import IssueMeta, PdfFile
 from jianbao.archive.register import pdf_file
-from jianbao.errors import UserError
+from jianbao.errors import UserError, display_path, os_reason
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ def serve(build: Callable[[Job], Outcome], job: Job, conn: Connection) -> None:
     global _target
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
+    if hasattr(signal, "SIGHUP"):  # a closed terminal: the whole process group is told
+        signal.signal(signal.SIGHUP, _stop)
     _target = (job.out_dir / f"{job.id}.pdf", time.time_ns() - 50_000_000)  # file times tick coarsely
     outcome = build(job)
     conn.send(outcome)
@@ -93,6 +95,10 @@ def build_job(job: Job) -> Outcome:
                        warnings=tuple(str(w) for w in result.warnings), stand_ins=tuple(result.stand_ins))
     except UserError as exc:
         return Outcome(job.id, error=str(exc), seconds=time.perf_counter() - started)
+    except OSError as exc:  # a file operation failed: say why in the words of single builds
+        where = f"{display_path(Path(exc.filename))}：" if isinstance(exc.filename, str) else ""
+        return Outcome(job.id, error=f"{where}读写文件失败（{os_reason(exc)}），未生成 PDF",
+                       seconds=time.perf_counter() - started)
     except Exception:
         return Outcome(job.id, error=traceback.format_exc().rstrip(), internal=True,
                        seconds=time.perf_counter() - started)

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from jianbao.compose.blocks import Block
 from jianbao.compose.frames import Frame, Item
+from jianbao.errors import ContentTooTall
 
 _FUZZ = 1e-6
 
@@ -68,7 +69,8 @@ class PageLoop:
                     raise RuntimeError(f"page {self.page}: the first piece of a split block does not fit")
                 queue.extend(reversed(pieces[1:]))
             elif block.postponed:
-                raise RuntimeError(f"page {self.page}: a block taller than a page did not split")
+                raise ContentTooTall(f"第 {self.page} 页：有一块内容比整页还高，又不能分页排印，未生成 PDF；"
+                                     "请缩短它（如过长的标题、报头或报尾），或换用每页行数更多的版式")
             else:
                 block.postponed = True
                 queue.append(block)

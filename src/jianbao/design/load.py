@@ -1,19 +1,35 @@
-"""Read a layout file (layouts/NAME.yaml) into a ``Layout``; errors name the file and the field."""
+"""Read a layout file (layouts/NAME.yaml) into a ``Layout``, checked like an issue source.
+
+The file is read by the same YAML reader as issue sources (:mod:`jianbao.yamlfile.nodes`: only a
+regular file, a size limit, no anchors or aliases, limited nesting, positions kept). Every field is
+then typed and range-checked against what can be printed: lengths and sizes are finite and within
+sane bounds, the text block fits the page, at least a few characters and lines fit the block, the
+masthead leaves room for text, the page number fits below the block and its format holds ``{n}``
+and nothing else. All problems are reported together, each as ``file:line:column field：说明``.
+"""
 
 from __future__ import annotations
 
+import math
 import re
+import string
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from jianbao import defaults
 from jianbao.design.layout import CMYK, ClosingDesign, Layout, Masthead, Page, PageNumber, Rule, TextStyle, Typography
-from jianbao.errors import LayoutError
-from jianbao.yamlfile import fast as fastyaml
+from jianbao.errors import LayoutError, LayoutInvalid, Location, SourceError, ValidationFailed, display_path
+from jianbao.files import excerpt
+from jianbao.yamlfile.nodes import child_path, compose_text, node_location, read_text
 
 MM = 72 / 25.4
+MAX_LAYOUT_BYTES = 256 * 1024
+"""A layout is a few KB; anything much larger is not one."""
+
 # 中文字号 → pt (GB/T 9704 practice; 四号 = 14 pt as in Word/WPS/CTeX)
 ZIHAO = {
     "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16, "小三": 15,
@@ -28,196 +44,473 @@ _STYLE_KEYS = {
     "role", "size", "colour", "indent", "space_before", "space_after", "line_pitch", "tracking",
     "baseline", "line_gap", "marker", "hang", "bold",
 }
+# Styles of running text: their characters sit in the grid's cells and lines.
+_GRID_STYLES = ("body", "lead", "heading1", "heading2", "heading3", "heading4", "toc_entry")
+
+# Physical bounds (pt unless said otherwise).
+PAGE_MIN, PAGE_MAX = 50 * MM, 1200 * MM  # a small card … A0
+SIZE_MIN, SIZE_MAX = 4.0, 200.0  # legible … a masthead title on a poster
+MIN_CHARS, MAX_CHARS = 5, 100  # characters per line
+MIN_LINES, MAX_LINES = 5, 100  # lines per page
+MIN_TEXT_LINES = 3  # lines the first page must keep below the masthead
+MAX_FORMAT = 40  # characters of a page-number format
+
+T = TypeVar("T")
+
+
+class _Invalid(Exception):
+    """A value that cannot be used; the problem is already recorded."""
 
 
 class _Reader:
-    def __init__(self, path: Path, colours: dict[str, CMYK]) -> None:
-        self.path = path
-        self.colours = colours
+    """Reads typed values from nodes; every problem is recorded with its place and field."""
 
-    def fail(self, field: str, message: str) -> LayoutError:
-        return LayoutError(f"{self.path} {field}：{message}")
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.errors: list[SourceError] = []
+        self.colours: dict[str, CMYK] = {}
+        self._constructor = SafeConstructor()
 
-    def mapping(self, data: Any, field: str, allowed: set[str] | None = None) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise self.fail(field, "应为映射（键: 值）")
-        if allowed is not None:
-            unknown = sorted(set(data) - allowed)
-            if unknown:
-                raise self.fail(f"{field}.{unknown[0]}", "未知字段")
-        return data
+    # --- problems ----------------------------------------------------------------------------------
 
-    def length(self, value: Any, field: str) -> float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        m = _LENGTH.match(str(value))
-        if not m:
-            raise self.fail(field, f"无法识别的长度 {value!r}（应写如 37mm、16pt）")
-        number, unit = float(m.group(1)), m.group(2) or "pt"
-        return number * {"pt": 1.0, "mm": MM, "cm": 10 * MM}[unit]
+    def problem(self, node: Node | None, field: str, message: str) -> None:
+        where = node_location(self.file, node) if node is not None else Location(self.file)
+        self.errors.append(SourceError(where, field, message))
 
-    def size(self, value: Any, field: str) -> float:
-        if isinstance(value, str) and value.strip() in ZIHAO:
-            return float(ZIHAO[value.strip()])
-        return self.length(value, field)
+    def fail(self, node: Node | None, field: str, message: str) -> _Invalid:
+        self.problem(node, field, message)
+        return _Invalid()
 
-    def colour(self, value: Any, field: str) -> CMYK:
-        if isinstance(value, str):
-            if value not in self.colours:
-                raise self.fail(field, f"未定义的颜色 {value!r}（在 colours 中定义）")
-            return self.colours[value]
-        if (
-            isinstance(value, list)
-            and len(value) == 4
-            and all(isinstance(v, int | float) and 0 <= v <= 100 for v in value)
-        ):
-            c, m, y, k = (float(v) / 100 for v in value)
-            return (c, m, y, k)
-        raise self.fail(field, "颜色应为 [C, M, Y, K] 四个 0–100 的百分数或已定义的颜色名")
+    def attempt(self, read: Callable[[], T]) -> T | None:
+        try:
+            return read()
+        except _Invalid:
+            return None
 
-    def style(self, data: Any, field: str, default_role: str | None = None) -> TextStyle:
-        d = self.mapping(data, field, _STYLE_KEYS)
-        role = d.get("role", default_role)
-        if not isinstance(role, str) or not role:
-            raise self.fail(f"{field}.role", "缺少字体角色")
-        if "size" not in d:
-            raise self.fail(f"{field}.size", "缺少字号")
-        return TextStyle(
-            role=role,
-            size=self.size(d["size"], f"{field}.size"),
-            colour=self.colour(d.get("colour", "black"), f"{field}.colour"),
-            indent=float(d.get("indent", 0)),
-            space_before=int(d.get("space_before", 0)),
-            space_after=int(d.get("space_after", 0)),
-            line_pitch=float(d.get("line_pitch", 1.0)),
-            tracking=float(d.get("tracking", 0.0)),
-            baseline=self.length(d.get("baseline", 0), f"{field}.baseline"),
-            line_gap=self.length(d.get("line_gap", 0), f"{field}.line_gap"),
-            marker=str(d.get("marker", "")),
-            hang=float(d.get("hang", 0.0)),
-            bold=self.flag(d.get("bold", False), f"{field}.bold"),
-        )
+    # --- structure ---------------------------------------------------------------------------------
 
-    def flag(self, value: Any, field: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(field, "应为 true 或 false")
+    def mapping(self, node: Node | None, field: str, allowed: Collection[str]) -> dict[str, tuple[Node, Node]]:
+        """key → (key node, value node); unknown keys are recorded."""
+        if not isinstance(node, MappingNode):
+            raise self.fail(node, field or "(顶层)", "应为映射（键: 值）")
+        found: dict[str, tuple[Node, Node]] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, ScalarNode) else None
+            if name is None:
+                self.problem(key, field or "(顶层)", "键应为文字")
+                continue
+            if name not in allowed:
+                self.problem(key, child_path(field, name), f"未知字段（可用：{'、'.join(sorted(allowed))}）")
+                continue
+            found[name] = (key, value)
+        return found
+
+    def scalar(self, node: Node, field: str) -> Any:
+        if not isinstance(node, ScalarNode):
+            raise self.fail(node, field, "应为单个值，不能是列表或映射")
+        try:
+            return self._constructor.construct_object(node)
+        except (ConstructorError, ValueError, TypeError, OverflowError) as exc:
+            raise self.fail(node, field, f"无法识别的值（{excerpt(str(exc))}）") from None
+
+    # --- values ------------------------------------------------------------------------------------
+
+    def number(self, node: Node, field: str, low: float, high: float, unit: str = "") -> float:
+        value = self.scalar(node, field)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(node, field, f"应为数字，现为“{_shown(node)}”")
+        return self.within(node, field, float(value), low, high, unit)
+
+    def integer(self, node: Node, field: str, low: int, high: int) -> int:
+        value = self.scalar(node, field)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(node, field, f"应为整数，现为“{_shown(node)}”")
+        self.within(node, field, float(value), low, high)
         return value
 
-    def rule(self, data: Any, field: str) -> Rule:
-        d = self.mapping(data, field, {"colour", "weight", "below_last_line"})
-        return Rule(
-            colour=self.colour(d.get("colour", "black"), f"{field}.colour"),
-            weight=self.length(d.get("weight", 1), f"{field}.weight"),
-            below_last_line=self.length(d.get("below_last_line", 0), f"{field}.below_last_line"),
-        )
+    def within(self, node: Node, field: str, value: float, low: float, high: float, unit: str = "") -> float:
+        if not math.isfinite(value):
+            raise self.fail(node, field, f"应为有限的数，现为“{_shown(node)}”")
+        if not low <= value <= high:
+            bounds = f"{_pt(low)} 到 {_pt(high)}" if unit == "pt" else f"{_num(low)}{unit} 到 {_num(high)}{unit}"
+            raise self.fail(node, field, f"应在 {bounds}之间，现为“{_shown(node)}”")
+        return value
+
+    def length(self, node: Node, field: str, low: float, high: float) -> float:
+        value = self.scalar(node, field)
+        if isinstance(value, bool):
+            raise self.fail(node, field, "应为长度（如 37mm、16pt）")
+        if isinstance(value, int | float):
+            points = float(value)
+        else:
+            m = _LENGTH.match(str(value))
+            if not m:
+                raise self.fail(node, field, f"无法识别的长度“{_shown(node)}”（应写如 37mm、16pt）")
+            points = float(m.group(1)) * {"pt": 1.0, "mm": MM, "cm": 10 * MM}[m.group(2) or "pt"]
+        return self.within(node, field, points, low, high, "pt")
+
+    def size(self, node: Node, field: str) -> float:
+        if isinstance(node, ScalarNode) and node.value.strip() in ZIHAO:
+            return float(ZIHAO[node.value.strip()])
+        return self.length(node, field, SIZE_MIN, SIZE_MAX)
+
+    def flag(self, node: Node, field: str) -> bool:
+        value = self.scalar(node, field)
+        if not isinstance(value, bool):
+            raise self.fail(node, field, "应为 true 或 false")
+        return value
+
+    def text(self, node: Node, field: str, max_chars: int) -> str:
+        value = self.scalar(node, field)
+        if not isinstance(value, str) or len(value) > max_chars:
+            raise self.fail(node, field, f"应为不超过 {max_chars} 个字符的文字")
+        return value
+
+    def role(self, node: Node, field: str) -> str:
+        value = self.scalar(node, field)
+        if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", value):
+            raise self.fail(node, field, f"应为字体角色名（如 fangsong），现为“{_shown(node)}”")
+        return value
+
+    def colour(self, node: Node, field: str) -> CMYK:
+        if isinstance(node, ScalarNode):
+            name = node.value
+            if name not in self.colours:
+                raise self.fail(node, field, f"未定义的颜色“{excerpt(name, 30)}”（在 colours 中定义）")
+            return self.colours[name]
+        if isinstance(node, SequenceNode) and len(node.value) == 4:
+            values = [self.attempt(lambda n=n: self.number(n, field, 0, 100)) for n in node.value]  # type: ignore[misc]
+            if any(v is None for v in values):
+                raise _Invalid()
+            c, m, y, k = (float(v) / 100 for v in values if v is not None)
+            return (c, m, y, k)
+        raise self.fail(node, field, "颜色应为 [C, M, Y, K] 四个 0–100 的百分数或已定义的颜色名")
+
+
+def _shown(node: Node) -> str:
+    return excerpt(str(node.value), 30) if isinstance(node, ScalarNode) else "列表或映射"
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _pt(x: float) -> str:
+    return f"{x:.4g} pt（{x / MM:.4g} mm）" if x >= 20 else f"{x:.4g} pt"
 
 
 def layout_path(layouts_dir: Path, name: str) -> Path:
     """The file of layout ``name``: the folder's own ``layouts/<name>.yaml`` when it has one, else the
     built-in layout of that name (package data), else the folder's path (for the error message)."""
     own = layouts_dir / f"{name}.yaml"
-    if own.is_file():
+    if own.exists() or own.is_symlink():  # the folder's own, whatever it is (a FIFO is refused when read)
         return own
     builtin = defaults.LAYOUTS / f"{name}.yaml"
     return builtin if builtin.is_file() else own
 
 
 def load_layout(path: Path) -> Layout:
-    """Read and check one layout file."""
-    if not path.is_file():
+    """Read and check one layout file; LayoutInvalid lists every problem."""
+    file = display_path(path)
+    if not path.exists():
         builtin = "、".join(defaults.layout_names())
-        raise LayoutError(f"{path}：找不到版式文件（自带的版式：{builtin}；自己的版式放在简报目录的 layouts/ 中）")
+        raise LayoutError(f"{file}：找不到版式文件（自带的版式：{builtin}；自己的版式放在简报目录的 layouts/ 中）")
     try:
-        raw = fastyaml.safe_load(path.read_text(encoding="utf-8-sig"))  # = yaml.safe_load, with libyaml
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise LayoutError(f"{path}：版式文件无法读取（{exc}）") from exc
-    top = _Reader(path, {}).mapping(
-        raw, "(顶层)", {"page", "colours", "typography", "styles", "masthead", "closing", "page_number"}
-    )
-    colours: dict[str, CMYK] = {}
-    r = _Reader(path, colours)
-    for key, value in r.mapping(top.get("colours", {}), "colours").items():
-        colours[str(key)] = r.colour(value, f"colours.{key}")
-    colours.setdefault("black", (0.0, 0.0, 0.0, 1.0))
+        text = read_text(path, file, MAX_LAYOUT_BYTES, "版式文件通常只有几 KB")
+        if not text.strip():
+            raise LayoutInvalid([SourceError(Location(file), "", "版式文件是空的（参见 layouts/default.yaml）")])
+        composed = compose_text(text, file)
+    except ValidationFailed as exc:
+        raise LayoutInvalid(exc.errors) from None
+    r = _Reader(file)
+    r.errors.extend(composed.errors)
+    layout = r.attempt(lambda: _layout(r, composed.root, path.stem))
+    if layout is None or r.errors:
+        raise LayoutInvalid(sorted(r.errors, key=lambda e: (e.location.line, e.location.column)))
+    return layout
 
-    p = r.mapping(top.get("page"), "page", {
-        "width", "height", "margin_top", "margin_left", "block_width", "block_height",
-        "chars_per_line", "lines_per_page", "duplex",
-    })
-    try:
-        page = Page(
-            width=r.length(p["width"], "page.width"),
-            height=r.length(p["height"], "page.height"),
-            margin_top=r.length(p["margin_top"], "page.margin_top"),
-            margin_left=r.length(p["margin_left"], "page.margin_left"),
-            block_width=r.length(p["block_width"], "page.block_width"),
-            block_height=r.length(p["block_height"], "page.block_height"),
-            chars_per_line=int(p["chars_per_line"]),
-            lines_per_page=int(p["lines_per_page"]),
-            duplex=r.flag(p.get("duplex", True), "page.duplex"),
-        )
-    except KeyError as exc:
-        raise r.fail(f"page.{exc.args[0]}", "缺少必填字段") from exc
-    if page.chars_per_line < 1 or page.lines_per_page < 1:
-        raise r.fail("page", "每行字数和每页行数必须为正整数")
 
-    s = r.mapping(top.get("styles"), "styles", {*STYLE_NAMES, "toc_rule"})
-    missing = [n for n in STYLE_NAMES if n not in s]
-    if missing:
-        raise r.fail(f"styles.{missing[0]}", "缺少必填的样式")
-    styles = {n: r.style(s[n], f"styles.{n}") for n in STYLE_NAMES}
-    toc_rule = r.rule(s.get("toc_rule", {}), "styles.toc_rule")
+_TOP = {"page", "colours", "typography", "styles", "masthead", "closing", "page_number"}
 
-    m = r.mapping(top.get("masthead"), "masthead", {
-        "lines", "title", "edition", "number", "units", "office", "date", "rule",
-    })
-    masthead = Masthead(
-        lines=int(m.get("lines", 8)),
-        **{k: r.style(m.get(k), f"masthead.{k}") for k in ("title", "edition", "number", "units", "office", "date")},
-        rule=r.rule(m.get("rule", {}), "masthead.rule"),
-    )
 
-    c = r.mapping(top.get("closing"), "closing", {
-        "style", "inset", "line_pitch", "padding", "rule_thick", "rule_thin", "contact_columns",
-        "column_split", "signoff_gap",
-    })
-    closing = ClosingDesign(
-        style=r.style(c.get("style"), "closing.style"),
-        inset=float(c.get("inset", 1)),
-        line_pitch=r.length(c.get("line_pitch", "22pt"), "closing.line_pitch"),
-        padding=r.length(c.get("padding", "6pt"), "closing.padding"),
-        rule_thick=r.length(c.get("rule_thick", "0.35mm"), "closing.rule_thick"),
-        rule_thin=r.length(c.get("rule_thin", "0.25mm"), "closing.rule_thin"),
-        contact_columns=int(c.get("contact_columns", 2)),
-        column_split=float(c.get("column_split", 0.5)),
-        signoff_gap=float(c.get("signoff_gap", 2)),
-    )
-    if closing.contact_columns not in (1, 2):
-        raise r.fail("closing.contact_columns", "只能为 1 或 2")
+def _layout(r: _Reader, root: Node, name: str) -> Layout | None:
+    top = r.mapping(root, "", _TOP)
 
-    n = r.mapping(top.get("page_number"), "page_number", {"style", "format", "below_block", "inset"})
-    fmt = str(n.get("format", "— {n} —"))
-    if "{n}" not in fmt:
-        raise r.fail("page_number.format", "格式中必须含有 {n}")
-    page_number = PageNumber(
-        style=r.style(n.get("style"), "page_number.style"),
-        format=fmt,
-        below_block=r.length(n.get("below_block", "7mm"), "page_number.below_block"),
-        inset=float(n.get("inset", 1)),
-    )
-    t = r.mapping(top.get("typography", {}), "typography", {"latin_gap", "compress_adjacent", "hanging", "latin_role"})
-    latin_role = t.get("latin_role")
-    if latin_role is not None and (not isinstance(latin_role, str) or not latin_role):
-        raise r.fail("typography.latin_role", "应为字体角色名")
-    typography = Typography(
-        latin_gap=float(t.get("latin_gap", 0.25)),
-        compress_adjacent=r.flag(t.get("compress_adjacent", True), "typography.compress_adjacent"),
-        hanging=r.flag(t.get("hanging", False), "typography.hanging"),
-        latin_role=latin_role,
-    )
-    if not 0 <= typography.latin_gap <= 1:
-        raise r.fail("typography.latin_gap", "应在 0 到 1（字宽）之间")
+    def section(key: str, allowed: Collection[str], required: bool = True) -> dict[str, tuple[Node, Node]]:
+        if key not in top:
+            if required:
+                raise r.fail(root, key, "缺少必填的部分")
+            return {}
+        return r.mapping(top[key][1], key, allowed)
+
+    colours = r.attempt(lambda: section("colours", _AnyKey(), required=False)) or {}
+    for key, (_k, value) in colours.items():
+        c = r.attempt(lambda v=value, k=key: r.colour(v, f"colours.{k}"))  # type: ignore[misc]
+        if c is not None:
+            r.colours[key] = c
+    r.colours.setdefault("black", (0.0, 0.0, 0.0, 1.0))
+
+    page = r.attempt(lambda: _page(r, root, section("page", _PAGE_KEYS)))
+    styles = r.attempt(lambda: _styles(r, root, section("styles", {*STYLE_NAMES, "toc_rule"}), page))
+    masthead = r.attempt(lambda: _masthead(r, root, section("masthead", _MASTHEAD_KEYS), page))
+    closing = r.attempt(lambda: _closing(r, section("closing", _CLOSING_KEYS), page))
+    number = r.attempt(lambda: _page_number(r, section("page_number", {"style", "format", "below_block", "inset"}),
+                                            page))
+    typography = r.attempt(lambda: _typography(r, section("typography", _TYPOGRAPHY_KEYS, required=False)))
+    if page is None or styles is None or masthead is None or closing is None or number is None or typography is None:
+        return None
     return Layout(
-        name=path.stem, page=page, styles=styles, toc_rule=toc_rule, masthead=masthead,
-        closing=closing, page_number=page_number, colours=colours, typography=typography,
+        name=name, page=page, styles=styles[0], toc_rule=styles[1], masthead=masthead, closing=closing,
+        page_number=number, colours=dict(r.colours), typography=typography,
     )
+
+
+class _AnyKey(frozenset[str]):
+    """Any key is allowed (the colour names)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_PAGE_KEYS = ("width", "height", "margin_top", "margin_left", "block_width", "block_height",
+              "chars_per_line", "lines_per_page", "duplex")
+_MASTHEAD_KEYS = {"lines", "title", "edition", "number", "units", "office", "date", "rule"}
+_CLOSING_KEYS = {"style", "inset", "line_pitch", "padding", "rule_thick", "rule_thin", "contact_columns",
+                 "column_split", "signoff_gap"}
+_TYPOGRAPHY_KEYS = {"latin_gap", "compress_adjacent", "hanging", "latin_role"}
+
+
+def _required(r: _Reader, parent: Node | None, fields: dict[str, tuple[Node, Node]], key: str, field: str) -> Node:
+    if key not in fields:
+        raise r.fail(parent, child_path(field, key), "缺少必填字段")
+    return fields[key][1]
+
+
+def _page(r: _Reader, root: Node, p: dict[str, tuple[Node, Node]]) -> Page:
+    where = _node_of(root, "page")
+    values: dict[str, float] = {}
+    for key in _PAGE_KEYS[:6]:
+        value = r.attempt(lambda k=key: r.length(_required(r, where, p, k, "page"), f"page.{k}",  # type: ignore[misc]
+                                                 0 if k.startswith("margin") else PAGE_MIN / 10, PAGE_MAX))
+        if value is not None:
+            values[key] = value
+    chars = r.attempt(lambda: r.integer(_required(r, where, p, "chars_per_line", "page"), "page.chars_per_line",
+                                        MIN_CHARS, MAX_CHARS))
+    lines = r.attempt(lambda: r.integer(_required(r, where, p, "lines_per_page", "page"), "page.lines_per_page",
+                                        MIN_LINES, MAX_LINES))
+    if len(values) < 6 or chars is None or lines is None:
+        raise _Invalid()
+    for key in ("width", "height"):
+        if not PAGE_MIN <= values[key] <= PAGE_MAX:
+            r.problem(p[key][1], f"page.{key}", f"纸张尺寸应在 {_pt(PAGE_MIN)} 到 {_pt(PAGE_MAX)} 之间")
+    if values["margin_left"] + values["block_width"] > values["width"]:
+        r.problem(p["block_width"][1], "page.block_width",
+                  f"版心超出纸张：订口 {_pt(values['margin_left'])} + 版心宽 {_pt(values['block_width'])} "
+                  f"大于纸宽 {_pt(values['width'])}")
+    if values["margin_top"] + values["block_height"] > values["height"]:
+        r.problem(p["block_height"][1], "page.block_height",
+                  f"版心超出纸张：天头 {_pt(values['margin_top'])} + 版心高 {_pt(values['block_height'])} "
+                  f"大于纸高 {_pt(values['height'])}")
+    duplex = r.attempt(lambda: r.flag(p["duplex"][1], "page.duplex")) if "duplex" in p else True
+    page = Page(values["width"], values["height"], values["margin_top"], values["margin_left"],
+                values["block_width"], values["block_height"], chars, lines, duplex is not False)
+    if page.cell < SIZE_MIN:
+        r.problem(p["chars_per_line"][1], "page.chars_per_line",
+                  f"每字只有 {page.cell:.2f} pt，小于可读的 {SIZE_MIN:g} pt：请减少每行字数或加大版心宽")
+    if page.pitch < SIZE_MIN * 1.2:
+        r.problem(p["lines_per_page"][1], "page.lines_per_page",
+                  f"行距只有 {page.pitch:.2f} pt，放不下可读的文字：请减少每页行数或加大版心高")
+    return page
+
+
+def _node_of(root: Node, key: str) -> Node | None:
+    if isinstance(root, MappingNode):
+        for k, v in root.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def _style(r: _Reader, node: Node, field: str) -> TextStyle:
+    d = r.mapping(node, field, _STYLE_KEYS)
+    values: dict[str, Any] = {}
+
+    def read(key: str, fn: Callable[[Node, str], Any]) -> None:
+        if key in d:
+            value = r.attempt(lambda: fn(d[key][1], f"{field}.{key}"))
+            if value is None:
+                values["?"] = True
+            else:
+                values[key] = value
+
+    if "role" not in d:
+        r.problem(node, f"{field}.role", "缺少字体角色")
+        values["?"] = True
+    if "size" not in d:
+        r.problem(node, f"{field}.size", "缺少字号")
+        values["?"] = True
+    read("role", r.role)
+    read("size", r.size)
+    read("colour", r.colour)
+    read("indent", lambda n, f: r.number(n, f, 0, 20, " 字"))
+    read("space_before", lambda n, f: r.integer(n, f, 0, 10))
+    read("space_after", lambda n, f: r.integer(n, f, 0, 10))
+    read("line_pitch", lambda n, f: r.number(n, f, 0.5, 5))
+    read("tracking", lambda n, f: r.number(n, f, -0.5, 2))
+    read("baseline", lambda n, f: r.length(n, f, 0, PAGE_MAX))
+    read("line_gap", lambda n, f: r.length(n, f, 0, 200))
+    read("marker", lambda n, f: r.text(n, f, 4))
+    read("hang", lambda n, f: r.number(n, f, 0, 20, " 字"))
+    read("bold", r.flag)
+    if "?" in values:
+        raise _Invalid()
+    return TextStyle(**values)
+
+
+def _styles(r: _Reader, root: Node, s: dict[str, tuple[Node, Node]],
+            page: Page | None) -> tuple[dict[str, TextStyle], Rule]:
+    where = _node_of(root, "styles")
+    styles: dict[str, TextStyle] = {}
+    for name in STYLE_NAMES:
+        if name not in s:
+            r.problem(where, f"styles.{name}", "缺少必填的样式")
+            continue
+        style = r.attempt(lambda n=name: _style(r, s[n][1], f"styles.{n}"))  # type: ignore[misc]
+        if style is not None:
+            styles[name] = style
+    toc_rule = r.attempt(lambda: _rule(r, s["toc_rule"][1] if "toc_rule" in s else None, "styles.toc_rule"))
+    if len(styles) < len(STYLE_NAMES) or toc_rule is None:
+        raise _Invalid()
+    if page is not None:
+        for name in _GRID_STYLES:
+            style, node = styles[name], _node_of(s[name][1], "size") or s[name][1]
+            if style.size > page.cell * 1.25 or style.size > page.pitch:
+                r.problem(node, f"styles.{name}.size",
+                          f"字号 {style.size:g} pt 放不进版面网格（每字 {page.cell:.2f} pt，行距 {page.pitch:.2f} pt）")
+            if style.indent + style.hang >= page.chars_per_line:
+                r.problem(s[name][1], f"styles.{name}.indent", f"缩进超过了每行 {page.chars_per_line} 字")
+        for name in STYLE_NAMES:
+            if styles[name].size > page.block_width / 2:
+                r.problem(_node_of(s[name][1], "size") or s[name][1], f"styles.{name}.size",
+                          f"字号 {styles[name].size:g} pt 过大，一行放不下两个字")
+    return styles, toc_rule
+
+
+def _rule(r: _Reader, node: Node | None, field: str) -> Rule:
+    d = r.mapping(node, field, {"colour", "weight", "below_last_line"}) if node is not None else {}
+    colour = r.attempt(lambda: r.colour(d["colour"][1], f"{field}.colour")) if "colour" in d else r.colours["black"]
+    weight = r.attempt(lambda: r.length(d["weight"][1], f"{field}.weight", 0, 10)) if "weight" in d else 1.0
+    below = (r.attempt(lambda: r.length(d["below_last_line"][1], f"{field}.below_last_line", 0, 72))
+             if "below_last_line" in d else 0.0)
+    if colour is None or weight is None or below is None:
+        raise _Invalid()
+    return Rule(colour, weight, below)
+
+
+def _masthead(r: _Reader, root: Node, m: dict[str, tuple[Node, Node]], page: Page | None) -> Masthead:
+    where = _node_of(root, "masthead")
+    high = page.lines_per_page - MIN_TEXT_LINES if page is not None else MAX_LINES
+    lines = r.attempt(lambda: r.integer(m["lines"][1], "masthead.lines", 1, max(1, high))) if "lines" in m else 8
+    if "lines" not in m and page is not None and high < 8:
+        r.problem(where, "masthead.lines", f"报头默认占 8 行，每页只有 {page.lines_per_page} 行，放不下正文")
+        lines = None
+    parts: dict[str, TextStyle | None] = {}
+    for key in ("title", "edition", "number", "units", "office", "date"):
+        if key not in m:
+            r.problem(where, f"masthead.{key}", "缺少必填的样式")
+            parts[key] = None
+            continue
+        parts[key] = r.attempt(lambda k=key: _style(r, m[k][1], f"masthead.{k}"))  # type: ignore[misc]
+    rule = r.attempt(lambda: _rule(r, m["rule"][1] if "rule" in m else None, "masthead.rule"))
+    if lines is None or rule is None or any(v is None for v in parts.values()):
+        raise _Invalid()
+    styles = {k: v for k, v in parts.items() if v is not None}
+    if page is not None:
+        height = lines * page.pitch
+        for key, style in styles.items():
+            if style.baseline > height:
+                r.problem(_node_of(m[key][1], "baseline") or m[key][1], f"masthead.{key}.baseline",
+                          f"基线位置 {_pt(style.baseline)} 超出报头高度 {_pt(height)}（{lines} 行）")
+    return Masthead(lines=lines, rule=rule, **styles)
+
+
+def _closing(r: _Reader, c: dict[str, tuple[Node, Node]], page: Page | None) -> ClosingDesign:
+    def opt(key: str, default: T, fn: Callable[[Node, str], T]) -> T | None:
+        if key not in c:
+            return default
+        return r.attempt(lambda: fn(c[key][1], f"closing.{key}"))
+
+    style = r.attempt(lambda: _style(r, c["style"][1], "closing.style")) if "style" in c else None
+    if "style" not in c:
+        r.problem(None, "closing.style", "缺少必填的样式")
+    values = {
+        "inset": opt("inset", 1.0, lambda n, f: r.number(n, f, 0, 10, " 字")),
+        "line_pitch": opt("line_pitch", 22.0, lambda n, f: r.length(n, f, SIZE_MIN, 100)),
+        "padding": opt("padding", 6.0, lambda n, f: r.length(n, f, 0, 50)),
+        "rule_thick": opt("rule_thick", 0.35 * MM, lambda n, f: r.length(n, f, 0, 10)),
+        "rule_thin": opt("rule_thin", 0.25 * MM, lambda n, f: r.length(n, f, 0, 10)),
+        "contact_columns": opt("contact_columns", 2, lambda n, f: r.integer(n, f, 1, 2)),
+        "column_split": opt("column_split", 0.5, lambda n, f: r.number(n, f, 0.1, 0.9)),
+        "signoff_gap": opt("signoff_gap", 2.0, lambda n, f: r.number(n, f, 0, 10, " 字")),
+    }
+    if style is None or any(v is None for v in values.values()):
+        raise _Invalid()
+    design = ClosingDesign(style=style, **values)  # type: ignore[arg-type]
+    if page is not None and design.style.size > design.line_pitch:
+        r.problem(c["style"][1], "closing.style.size",
+                  f"报尾字号 {design.style.size:g} pt 大于报尾行距 {design.line_pitch:.4g} pt")
+    return design
+
+
+def _page_number(r: _Reader, n: dict[str, tuple[Node, Node]], page: Page | None) -> PageNumber:
+    style = r.attempt(lambda: _style(r, n["style"][1], "page_number.style")) if "style" in n else None
+    if "style" not in n:
+        r.problem(None, "page_number.style", "缺少必填的样式")
+    fmt = r.attempt(lambda: _format(r, n["format"][1])) if "format" in n else "— {n} —"
+    below = (r.attempt(lambda: r.length(n["below_block"][1], "page_number.below_block", 0, PAGE_MAX))
+             if "below_block" in n else 7 * MM)
+    inset = r.attempt(lambda: r.number(n["inset"][1], "page_number.inset", 0, 10, " 字")) if "inset" in n else 1.0
+    if style is None or fmt is None or below is None or inset is None:
+        raise _Invalid()
+    if page is not None and below + style.size > page.block_bottom:
+        node = n["below_block"][1] if "below_block" in n else n["style"][1]
+        r.problem(node, "page_number.below_block",
+                  f"页码超出纸张下边：版心下方只有 {_pt(page.block_bottom)}，"
+                  f"页码需要 {_pt(below + style.size)}")
+    return PageNumber(style=style, format=fmt, below_block=below, inset=inset)
+
+
+def _format(r: _Reader, node: Node) -> str:
+    """A page-number format: text with ``{n}`` (the page number) and nothing else in braces."""
+    fmt = r.text(node, "page_number.format", MAX_FORMAT)
+    wrong = "页码格式只能含有 {n}（页码），其他花括号内容都不支持；字面的花括号请写成 {{ 和 }}"
+    try:
+        parsed = list(string.Formatter().parse(fmt))
+    except ValueError:
+        raise r.fail(node, "page_number.format", wrong) from None
+    if any(f is not None and (f != "n" or spec or conv) for _, f, spec, conv in parsed):
+        raise r.fail(node, "page_number.format", wrong)
+    if not any(f == "n" for _, f, _, _ in parsed):
+        raise r.fail(node, "page_number.format", "格式中必须含有 {n}")
+    return fmt
+
+
+def _typography(r: _Reader, t: dict[str, tuple[Node, Node]]) -> Typography:
+    default = Typography()
+    latin_gap = r.attempt(lambda: r.number(t["latin_gap"][1], "typography.latin_gap", 0, 1, " 字")) \
+        if "latin_gap" in t else default.latin_gap
+    compress = r.attempt(lambda: r.flag(t["compress_adjacent"][1], "typography.compress_adjacent")) \
+        if "compress_adjacent" in t else default.compress_adjacent
+    hanging = r.attempt(lambda: r.flag(t["hanging"][1], "typography.hanging")) \
+        if "hanging" in t else default.hanging
+    latin_role: str | None = None
+    if "latin_role" in t and not (isinstance(t["latin_role"][1], ScalarNode)
+                                  and t["latin_role"][1].tag.endswith(":null")):
+        latin_role = r.attempt(lambda: r.role(t["latin_role"][1], "typography.latin_role"))
+        if latin_role is None:
+            raise _Invalid()
+    if latin_gap is None or compress is None or hanging is None:
+        raise _Invalid()
+    return Typography(latin_gap=latin_gap, compress_adjacent=compress, hanging=hanging, latin_role=latin_role)
+
+

@@ -8,7 +8,10 @@ Layout under the cache directory::
     ttf/<source>-<index>-baseN.V.ttf  a face's prepared repertoire (make-issue --prepare-fonts)
 
 Every write goes to a temporary file in the same folder and is then renamed over the target, so two
-builds running at once never see a half-written file. The cache is only ever an optimisation: when it
+builds running at once never see a half-written file. Every entry ends with a checksum of its
+content (:data:`SEAL`, then the SHA-256): an entry that does not read back whole — truncated, empty,
+damaged, not a regular file, written by another version — is deleted and made again, never an error.
+The cache is only ever an optimisation: when it
 cannot be written, everything still works (slower), and it can be deleted at any time.
 """
 
@@ -23,6 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from jianbao.files import open_regular, read_regular
+
+SEAL = b"\0jianbao-cache-sha256:"
+"""Separates an entry's content from the SHA-256 of that content."""
+MAX_ENTRY_BYTES = 1 << 30
 
 
 def default_cache_dir() -> Path:
@@ -56,7 +65,7 @@ class Cache:
         if digest is not None:
             return digest
         memo = self.root / "ident" / (hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest() + ".json")
-        data = _read_json(memo)
+        data = self.read_json(memo)
         if data and (data.get("path"), data.get("size"), data.get("mtime_ns")) == key:
             digest = str(data["sha256"])
         else:
@@ -69,7 +78,40 @@ class Cache:
     # --- small JSON documents --------------------------------------------------------------------
 
     def load_json(self, kind: str, key: str) -> dict[str, Any] | None:
-        return _read_json(self.root / "json" / f"{kind}-{key}.json")
+        return self.read_json(self.root / "json" / f"{kind}-{key}.json")
+
+    def read_json(self, path: Path) -> dict[str, Any] | None:
+        data = self.read(path)
+        if data is None:
+            return None
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    def read(self, path: Path) -> bytes | None:
+        """The content of a cache entry, or None when there is none or it does not read back whole
+        (it is then deleted, so that it is made again)."""
+        try:
+            raw = read_regular(path, MAX_ENTRY_BYTES)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            self._discard(path)
+            return None
+        content, seal, digest = raw[: -len(SEAL) - 32], raw[-len(SEAL) - 32 : -32], raw[-32:]
+        if len(raw) < len(SEAL) + 32 or seal != SEAL or hashlib.sha256(content).digest() != digest:
+            self._discard(path)
+            return None
+        return content
+
+    def _discard(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                os.rmdir(path)  # an empty directory where an entry belongs; a full one is left alone
+            else:
+                os.unlink(path)
 
     def store_json(self, kind: str, key: str, data: dict[str, Any]) -> None:
         self.write(self.root / "json" / f"{kind}-{key}.json", json.dumps(data, ensure_ascii=False).encode())
@@ -102,6 +144,8 @@ class Cache:
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
+                f.write(SEAL)
+                f.write(hashlib.sha256(data).digest())
             os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared cache should be readable by all
             os.replace(tmp, target)
             return True
@@ -110,18 +154,9 @@ class Cache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
             # Another build may hold the file open (Windows); it wrote the same bytes.
-            return target.is_file()
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        with open(path, "rb") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+            return self.read(target) is not None
 
 
 def _hash_file(path: str) -> str:
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         return hashlib.file_digest(f, "sha256").hexdigest()

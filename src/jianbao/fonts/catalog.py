@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from jianbao.errors import FontError, display_path
+from jianbao.errors import FontError, display_path, os_reason
 from jianbao.fonts.cache import Cache, default_cache_dir
 from jianbao.fonts.config import ROLES, Candidate, load_configs, role_label
 from jianbao.fonts.coverage import Coverage, read_cmap
-from jianbao.fonts.discover import Found, SystemFonts, find_local, local_font_files
+from jianbao.fonts.discover import UNREADABLE, Found, SystemFonts, find_local, local_font_files
 
 
 class Face(NamedTuple):
@@ -69,8 +69,11 @@ def install_hint() -> str:
 
 
 def is_ignorable(char: str) -> bool:
-    """Whitespace and control characters: never drawn with a glyph, so never 'missing'."""
-    return char.isspace() or unicodedata.category(char) == "Cc"
+    """Whitespace, control characters and variation selectors: never drawn with a glyph of their
+    own, so never 'missing'."""
+    cp = ord(char)
+    return (char.isspace() or unicodedata.category(char) == "Cc" or 0xFE00 <= cp <= 0xFE0F
+            or 0xE0100 <= cp <= 0xE01EF or 0x180B <= cp <= 0x180F)
 
 
 def _codepoints(chars: Iterable[str]) -> set[int]:
@@ -163,6 +166,19 @@ class FontCatalog:
         assert candidate.family is not None
         return self.system.find(candidate.family, candidate.style or "Regular", notes)
 
+    def unreadable(self, roles: Iterable[str]) -> list[str]:
+        """Font files that a role's candidate matched but that could not be read (damaged, truncated,
+        not a regular file), each once: ``fonts/仿宋.ttf：无法读取，已跳过（…）``."""
+        found: list[str] = []
+        for role in sorted(roles):
+            if role not in ROLES or role not in self.candidates:
+                continue
+            for _candidate, notes in self.resolve(role).tried:
+                for note in notes:
+                    if UNREADABLE in note and note not in found:
+                        found.append(note)
+        return found
+
     def local_files(self) -> list[Path]:
         if self._local_files is None:
             self._local_files = local_font_files(self.local_dir)
@@ -236,7 +252,7 @@ class FontCatalog:
         try:
             return self.cache.file_digest(face.path)
         except OSError as exc:
-            raise FontError(f"{display_path(face.path)}：无法读取字体文件（{exc.strerror or exc}）") from exc
+            raise FontError(f"{display_path(face.path)}：无法读取字体文件（{os_reason(exc)}）") from exc
 
     def check_embedding(self, face: Face) -> None:
         if not face.embeddable:

@@ -6,8 +6,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 import yaml
+from yaml.constructor import SafeConstructor
 
-from jianbao.errors import FontError, display_path
+from jianbao.errors import FontError, ValidationFailed, display_path
+from jianbao.yamlfile.nodes import compose_text, read_text
+
+MAX_CONFIG_BYTES = 256 * 1024
 
 ROLES: tuple[str, ...] = ("xiaobiaosong", "fangsong", "fangsong-bold", "heiti", "kaiti", "songti")
 
@@ -73,7 +77,7 @@ def load_configs(path: Path, defaults: Path | None) -> tuple[dict[str, tuple[Can
         return own, dict.fromkeys(own, path)
     merged = load_config(defaults)
     origin = dict.fromkeys(merged, defaults)
-    if path.is_file():
+    if path.exists() or path.is_symlink():  # the folder's own, whatever it is (a FIFO is refused when read)
         own = load_config(path)
         merged.update(own)
         origin.update(dict.fromkeys(own, path))
@@ -84,18 +88,19 @@ def load_configs(path: Path, defaults: Path | None) -> tuple[dict[str, tuple[Can
 def load_config(path: Path) -> dict[str, tuple[Candidate, ...]]:
     """Role -> candidates, in file order. Raises FontError (in Chinese) for a missing or invalid file."""
     where = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FontError(f"{where}：找不到字体配置文件") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FontError(f"{where}：无法读取字体配置文件（{exc}）") from None
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
+    if not path.exists():
+        raise FontError(f"{where}：找不到字体配置文件")
+    try:  # the reader of issue sources: a regular file, a size limit, no aliases, limited nesting
+        text = read_text(path, where, MAX_CONFIG_BYTES, "字体配置文件通常只有几 KB")
+        composed = compose_text(text, where)
+    except ValidationFailed as exc:
+        raise FontError("\n".join(str(e) for e in exc.errors)) from None
+    try:  # values from the node tree just checked: the text is parsed once
+        data = SafeConstructor().construct_document(composed.root)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise FontError(f"{where}{line}：YAML 格式错误（{getattr(exc, 'problem', exc)}）") from None
+        line = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        raise FontError(f"{where}{line}：YAML 格式错误（{getattr(exc, 'problem', None) or exc}）") from None
     if not isinstance(data, dict):
         raise FontError(f"{where}：应为“字体角色: 候选字体列表”的映射")
     roles: dict[str, tuple[Candidate, ...]] = {}

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any, NamedTuple, TypeAlias
 
+from jianbao.errors import display_path, os_reason
 from jianbao.fonts.cache import Cache
 from jianbao.fonts.config import Candidate
 from jianbao.fonts.sfnt import FaceInfo, NameGroup, SfntError, read_face, read_faces
@@ -33,6 +34,18 @@ _STYLE_SYNONYMS = {
     "常规": "regular", "常規": "regular", "标准": "regular", "標準": "regular", "正常": "regular",
     "粗体": "bold", "粗體": "bold", "加粗": "bold",
 }  # fmt: skip
+
+
+UNREADABLE = "无法读取，已跳过"
+
+
+def why_unreadable(exc: Exception) -> str:
+    """Why a font file could not be read, in Chinese."""
+    if isinstance(exc, SfntError):
+        return "文件不完整或已损坏，不是可用的 TrueType/OpenType 字体"
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    return str(exc)
 
 
 # An installed face: path, face index, its family names (normalised), its names if already read.
@@ -95,7 +108,7 @@ def find_local(candidate: Candidate, folder: Path, files: list[Path], notes: lis
         try:
             faces = read_faces(path)
         except (OSError, SfntError) as exc:
-            notes.append(f"{rel}：无法读取（{exc}）")
+            notes.append(f"{display_path(path)}：{UNREADABLE}（{why_unreadable(exc)}）")
             continue
         index = candidate.index if candidate.index is not None else (0 if candidate.family is None else None)
         hit = select_face(faces, candidate.family, candidate.style, index)
@@ -165,7 +178,7 @@ class SystemFonts:
                 try:
                     info = read_face(path, index)
                 except (OSError, SfntError) as exc:
-                    notes.append(f"{path}：无法读取（{exc}）")
+                    notes.append(f"{path}：{UNREADABLE}（{why_unreadable(exc)}）")
                     continue
             hit = select_face([info], family, style, None)
             if hit is None:

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from jianbao.errors import FontError, display_path
+from jianbao.errors import FontError, display_path, os_reason
+from jianbao.files import read_regular
 from jianbao.fonts import convert, ttsubset
-from jianbao.fonts.sfnt import DEFAULT_EM_BOX, SfntError, read_em_box
+from jianbao.fonts.sfnt import DEFAULT_EM_BOX, MAX_FONT_BYTES, SfntError, read_em_box
 
 if TYPE_CHECKING:
     from jianbao.fonts.catalog import Assignment, Face, FontCatalog
@@ -139,7 +140,7 @@ def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> 
     digest = _key(f"{convert.CONVERTER_VERSION}:{source}:{face.index}:{','.join(map(str, wanted_list))}")
     name = _font_name(face, digest)
     path = lib.cache.font_path(f"{prefix}{digest[:16]}.ttf")
-    if _registered(name) or _register_cached(face, name, path):
+    if _registered(name) or _register_cached(lib, face, name, path):
         return name
     try:
         data = _make(lib, face, source, prefix, wanted_list)
@@ -158,7 +159,7 @@ def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> 
 def _make(lib: FontCatalog, face: Face, source: str, prefix: str, wanted: list[int]) -> bytes:
     if face.outlines == "truetype":
         return ttsubset.subset([ttsubset.TrueType(_read_font(face), face.index)], wanted)
-    base = _read(_base_path(lib, face, source))
+    base = _read(lib, _base_path(lib, face, source))
     if base is None:  # not prepared: convert exactly what the build needs, then cut it like the
         # prepared repertoire would be cut, so both ways give the same bytes (ttsubset._fit_headers)
         return ttsubset.subset([ttsubset.TrueType(_convert(face, wanted))], wanted)
@@ -167,7 +168,7 @@ def _make(lib: FontCatalog, face: Face, source: str, prefix: str, wanted: list[i
     if outside:  # characters beyond the repertoire: converted once, cached by themselves
         key = _key(f"{convert.CONVERTER_VERSION}:{source}:{face.index}:extra:{','.join(map(str, outside))}")
         extra_path = lib.cache.font_path(f"{prefix}{key[:16]}.ttf")
-        extra = _read(extra_path)
+        extra = _read(lib, extra_path)
         if extra is None:
             extra = _convert(face, outside)
             _store(lib, extra_path, extra, prefix)
@@ -175,20 +176,19 @@ def _make(lib: FontCatalog, face: Face, source: str, prefix: str, wanted: list[i
     return ttsubset.subset(sources, wanted)
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    _keep(path)
+def _read(lib: FontCatalog, path: Path) -> bytes | None:
+    """A cached font, if it reads back whole (a damaged entry is deleted and made again)."""
+    data = lib.cache.read(path)
+    if data is not None:
+        _keep(path)
     return data
 
 
 def _read_font(face: Face) -> bytes:
     try:
-        return face.path.read_bytes()
+        return read_regular(face.path, MAX_FONT_BYTES)
     except OSError as exc:
-        raise FontError(f"{display_path(face.path)}：无法读取字体文件（{exc.strerror or exc}）") from exc
+        raise FontError(f"{display_path(face.path)}：无法读取字体文件（{os_reason(exc)}）") from exc
 
 
 def _base_path(lib: FontCatalog, face: Face, source: str) -> Path:
@@ -218,8 +218,9 @@ def prepare(lib: FontCatalog, progress: Callable[[str], None]) -> list[Prepared]
             continue
         path = _base_path(lib, face, lib.digest(face))
         wanted = sorted(cp for cp in chars if cp in lib.coverage(face))
-        if path.is_file():
-            done.append(Prepared(face, tuple(roles), len(wanted), 0.0, path.stat().st_size))
+        kept = lib.cache.read(path)
+        if kept is not None:
+            done.append(Prepared(face, tuple(roles), len(wanted), 0.0, len(kept)))
             progress(f"{face}：已准备（{labels}）")
             continue
         progress(f"{face}：正在准备 {len(wanted)} 个字符（{labels}）……")
@@ -265,9 +266,9 @@ def _registered(name: str) -> bool:
     return name in pdfmetrics.getRegisteredFontNames()
 
 
-def _register_cached(face: Face, name: str, path: Path) -> bool:
-    """Register the cached font at path if it is there; False if not (or removed just now)."""
-    data = _read(path)
+def _register_cached(lib: FontCatalog, face: Face, name: str, path: Path) -> bool:
+    """Register the cached font at path if it is there and whole; False if not (or removed just now)."""
+    data = _read(lib, path)
     if data is None:
         return False
     _register(face, name, data, path)

@@ -7,8 +7,16 @@ a few kilobytes read per face, so discovery stays cheap even for a folder of lar
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, TypeVar
+
+from jianbao.files import open_regular
+
+MAX_FONT_BYTES = 1 << 30
+"""Larger files are not fonts (the largest CJK collections are a few hundred MB)."""
+
+T = TypeVar("T")
 
 _SFNT_VERSIONS = {b"\x00\x01\x00\x00", b"OTTO", b"true"}
 _OUTLINE_TABLES = (("glyf", "truetype"), ("CFF ", "cff"), ("CFF2", "cff2"))
@@ -58,18 +66,29 @@ class FaceInfo(NamedTuple):
         return cls(data["index"], data["outlines"], data["fs_type"], data["psname"], groups)
 
 
+def _reading(path: Path, read: Callable[[BinaryIO], T]) -> T:
+    """``read`` on the open file: only a regular file is opened (a FIFO would never end), and any
+    failure to make sense of the bytes (``struct.error``, a bad name encoding) is an SfntError."""
+    with open_regular(path, MAX_FONT_BYTES) as f:
+        try:
+            return read(f)
+        except (struct.error, UnicodeError, OverflowError, IndexError, KeyError) as exc:
+            raise SfntError(f"damaged font file ({exc.__class__.__name__}: {exc})") from None
+
+
 def read_faces(path: Path) -> list[FaceInfo]:
     """Every face of a font file (one for .ttf/.otf, all of a .ttc/.otc). Raises SfntError or OSError."""
-    with open(path, "rb") as f:
-        return [_read_face(f, i, offset) for i, offset in enumerate(_face_offsets(f))]
+    return _reading(path, lambda f: [_read_face(f, i, offset) for i, offset in enumerate(_face_offsets(f))])
 
 
 def read_face(path: Path, index: int) -> FaceInfo:
-    with open(path, "rb") as f:
+    def read(f: BinaryIO) -> FaceInfo:
         offsets = _face_offsets(f)
         if not 0 <= index < len(offsets):
             raise SfntError(f"face index {index} out of range 0..{len(offsets) - 1}")
         return _read_face(f, index, offsets[index])
+
+    return _reading(path, read)
 
 
 def _read(f: BinaryIO, offset: int, size: int) -> bytes:
@@ -161,17 +180,20 @@ def read_em_box(path: Path, index: int) -> tuple[float, float]:
     """The face's ideographic em box (bottom, top) in em, from OS/2 sTypoDescender/sTypoAscender, which
     CJK fonts set to the em box (Noto CJK, 霞鹜文楷, 宋体: −120/880 of 1000); DEFAULT_EM_BOX when the
     typo metrics do not span one em."""
-    with open(path, "rb") as f:
-        offsets = _face_offsets(f)
-        if not 0 <= index < len(offsets):
-            raise SfntError(f"face index {index} out of range 0..{len(offsets) - 1}")
-        tables = _table_directory(f, offsets[index])
-        if "head" not in tables or "OS/2" not in tables:
-            return DEFAULT_EM_BOX
-        (upm,) = struct.unpack(">H", _read(f, tables["head"][0] + 18, 2))
-        if tables["OS/2"][1] < 72 or not 16 <= upm <= 16384:
-            return DEFAULT_EM_BOX
-        ascender, descender = struct.unpack(">hh", _read(f, tables["OS/2"][0] + 68, 4))
+    return _reading(path, lambda f: _em_box(f, index))
+
+
+def _em_box(f: BinaryIO, index: int) -> tuple[float, float]:
+    offsets = _face_offsets(f)
+    if not 0 <= index < len(offsets):
+        raise SfntError(f"face index {index} out of range 0..{len(offsets) - 1}")
+    tables = _table_directory(f, offsets[index])
+    if "head" not in tables or "OS/2" not in tables:
+        return DEFAULT_EM_BOX
+    (upm,) = struct.unpack(">H", _read(f, tables["head"][0] + 18, 2))
+    if tables["OS/2"][1] < 72 or not 16 <= upm <= 16384:
+        return DEFAULT_EM_BOX
+    ascender, descender = struct.unpack(">hh", _read(f, tables["OS/2"][0] + 68, 4))
     if ascender <= 0 or abs(ascender - descender - upm) > upm // 100:
         return DEFAULT_EM_BOX
     return descender / upm, ascender / upm

@@ -14,6 +14,7 @@ from typing import NamedTuple, TypeVar
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from jianbao.errors import Location, SourceError
+from jianbao.files import excerpt
 from jianbao.model import (
     Article,
     Block,
@@ -147,8 +148,8 @@ def unknown_key_message(name: str, allowed: Mapping[str, str]) -> str:
     """``未知字段 "titel"，是否应为 "title"？``, or the list of allowed keys when nothing is close."""
     guess = guess_key(name, allowed)
     if guess is not None:
-        return f'未知字段 "{name}"，是否应为 "{guess}"？'
-    return f'未知字段 "{name}"（此处可用的字段：{"、".join(allowed)}）'
+        return f'未知字段 "{excerpt(name, 30)}"，是否应为 "{guess}"？'
+    return f'未知字段 "{excerpt(name, 30)}"（此处可用的字段：{"、".join(allowed)}）'
 
 
 def _line_column(text: str, index: int) -> tuple[int, int]:
@@ -524,7 +525,7 @@ def _block(checker: Checker, item: Field) -> Block | None:
             checker.error(
                 key,
                 child_path(item.path, key.value),
-                f'未知字段 "{key.value}"：若这是一段正文，其中的英文冒号加空格“: ”被当成了字段，'
+                f'未知字段 "{excerpt(key.value, 30)}"：若这是一段正文，其中的英文冒号加空格“: ”被当成了字段，'
                 "请改用中文冒号“：”或给整段文字加引号",
             )
             return None

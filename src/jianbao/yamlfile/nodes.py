@@ -28,6 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from jianbao.errors import Location, SourceError, ValidationFailed
+from jianbao.files import NotRegularFile, excerpt, open_regular
 from jianbao.yamlfile import fast as fastyaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -158,7 +159,8 @@ class _Positioned:
                 SourceError(
                     node_location(self.file, key),
                     child_path(here, key.value),
-                    f'字段 "{key.value}" 重复出现（第一次在第 {first.start_mark.line + 1} 行），请删去或合并其中一个',
+                    f'字段 "{excerpt(key.value, 30)}" 重复出现（第一次在第 {first.start_mark.line + 1} 行），'
+                    "请删去或合并其中一个",
                 )
             )
         return node
@@ -217,27 +219,32 @@ _READ_ERRORS = {
 }
 
 
-def read_text(path: Path, file: str) -> str:
-    """The file's text: UTF-8 (with or without BOM), at most :data:`MAX_FILE_BYTES`."""
+def read_text(
+    path: Path, file: str, limit: int = MAX_FILE_BYTES, usual: str = "一期简报的源文件通常只有几十 KB"
+) -> str:
+    """The file's text: UTF-8 (with or without BOM), at most ``limit`` bytes; only a regular file
+    is read (a FIFO or a device would never end)."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        with open_regular(path) as handle:
+            data = handle.read(limit + 1)
+    except NotRegularFile as exc:
+        raise ValidationFailed([SourceError(Location(file), "", f"无法读取文件（{exc.strerror}）")]) from exc
     except OSError as exc:
         reason = _READ_ERRORS.get(exc.errno or 0) or exc.strerror or exc.__class__.__name__
         raise ValidationFailed([SourceError(Location(file), "", f"无法读取文件（{reason}）")]) from exc
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > limit:
         try:
             size = path.stat().st_size
         except OSError:
             size = len(data)
-        shown = f"{size / 1024 / 1024:.1f} MB" if size > MAX_FILE_BYTES else "超过 2 MB"
+        shown = f"{size / 1024 / 1024:.1f} MB" if size > limit else f"超过 {limit // 1024} KB"
         raise ValidationFailed(
             [
                 SourceError(
                     Location(file),
                     "",
-                    f"文件过大（{shown}），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB；"
-                    "一期简报的源文件通常只有几十 KB，请检查是否选错了文件",
+                    f"文件过大（{shown}），上限为 {_shown_limit(limit)}；"
+                    f"{usual}，请检查是否选错了文件",
                 )
             ]
         )
@@ -256,6 +263,10 @@ def read_text(path: Path, file: str) -> str:
                 )
             ]
         ) from exc
+
+
+def _shown_limit(limit: int) -> str:
+    return f"{limit // 1024 // 1024} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
 
 
 def compose_text(text: str, file: str) -> Composed:
@@ -428,7 +439,8 @@ def _typing_slip(text: str, mark: yaml.Mark, problem: str, file: str) -> SourceE
             return SourceError(
                 Location(file, number + 1, len(key.group(1)) + 1),
                 "",
-                f"YAML 语法错误：字段名后要用英文冒号加空格：把“{key.group(2)}：”改为“{key.group(2)}: ”",
+                "YAML 语法错误：字段名后要用英文冒号加空格："
+                f"把“{_excerpt(key.group(2))}：”改为“{_excerpt(key.group(2))}: ”",
             )
     for number in window:
         if number >= len(lines):
@@ -439,7 +451,7 @@ def _typing_slip(text: str, mark: yaml.Mark, problem: str, file: str) -> SourceE
                 Location(file, number + 1, len(dash.group(1)) + 1),
                 "",
                 "YAML 语法错误：“-”后要有空格：列表的每一项以“- ”（减号加空格）开头，"
-                f"请改为“- {dash.group(2).strip()}”",
+                f"请改为“- {_excerpt(dash.group(2).strip())}”",
             )
     if mark.line < len(lines) and "mapping values" in problem:
         field = _FIELD_LINE.match(lines[mark.line])
@@ -447,14 +459,20 @@ def _typing_slip(text: str, mark: yaml.Mark, problem: str, file: str) -> SourceE
             above = next(
                 (m for m in (_FIELD_LINE.match(lines[n]) for n in range(mark.line - 1, -1, -1)) if m is not None), None
             )
-            align = f"，与上面的“{above.group(2)}:”左端对齐" if above is not None else ""
+            align = f"，与上面的“{_excerpt(above.group(2))}:”左端对齐" if above is not None else ""
             return SourceError(
                 Location(file, mark.line + 1, len(field.group(1)) + 1),
                 "",
-                f"YAML 语法错误：这一行的缩进有误：“{field.group(2)}:”与同一项的其他字段要上下对齐{align}"
+                f"YAML 语法错误：这一行的缩进有误：“{_excerpt(field.group(2))}:”与同一项的其他字段要上下对齐{align}"
                 f"（每层缩进两个空格：{problem}）",
             )
     return None
+
+
+def _excerpt(text: str, limit: int = 30) -> str:
+    """At most ``limit`` characters of a file's text in a message (a damaged or foreign file is
+    never echoed at length)."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # A value that starts with a bracket: `- [有场所、有设施]等六有标准`, `key: {注}本文…`.
