@@ -61,7 +61,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
-from jianbao.compose.linebreak import _CLOSE, _FREE, Item, Line, Measure, _lay_out, _Para, _plan, paragraph_variants
+from jianbao.compose.linebreak import Item, Line, Measure, paragraph_variants, placement
+from jianbao.compose.linebreak import Prepared as _Para
+from jianbao.compose.linebreak import lay_out as _lay_out
+from jianbao.compose.linebreak import plan_paragraph as _plan
+from jianbao.compose.linebreak.opportunities import _CLOSE, _FREE
 
 ROOT = Path(__file__).resolve().parents[1]
 PDFCHECK = ROOT.parent / "shared" / "tools" / "pdfcheck"
@@ -200,7 +204,7 @@ class Candidates:
         if key not in self._measured:
             m = self.m
             x0 = m.first_indent if a == 0 else m.indent
-            line = self.para.layout(a, e, half_end, x0, self.avail(a), True, False)
+            line = placement.layout(self.para, a, e, half_end, x0, self.avail(a), True, False)
             self._measured[key] = on_cells([g.x + g.dx for g in line.glyphs if not g.char.isspace()], m.cell)
         return self._measured[key]
 
@@ -211,7 +215,7 @@ class Candidates:
         if key not in self._last:
             m = self.m
             x0 = m.first_indent if a == 0 else m.indent
-            line = self.para.layout(a, e, half_end, x0, self.avail(a), False, True)
+            line = placement.layout(self.para, a, e, half_end, x0, self.avail(a), False, True)
             if not self.pure(a, e) or abs(line.width - m.width) > FULL_TOL_PT:
                 self._last[key] = (0, 0)
             else:
