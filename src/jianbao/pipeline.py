@@ -173,9 +173,10 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     finally:
         with contextlib.suppress(OSError):  # never hide the error that brought us here
             tmp.unlink(missing_ok=True)
+    titles = [BuildWarning(Location(prepared.issue.source, w.line), w.message) for w in result.warnings]
     return BuildResult(
         target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue,
-        prepared.warnings,
+        sorted([*prepared.warnings, *titles], key=lambda w: (w.location.line, w.location.column)),
     )
 
 

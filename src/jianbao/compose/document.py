@@ -15,6 +15,7 @@ from jianbao.compose.gridblocks import GridLines, KeepWithNext
 from jianbao.compose.pages import Area, PageLoop
 from jianbao.compose.story import StoryBuilder
 from jianbao.compose.textset import EM_ASCENT, Fonts, draw_tracked, resolve, tracked_width
+from jianbao.compose.titles import TitleWarning
 from jianbao.design.layout import Layout
 from jianbao.model import Issue
 
@@ -22,6 +23,7 @@ from jianbao.model import Issue
 class ComposeResult(NamedTuple):
     path: Path
     pages: int
+    warnings: tuple[TitleWarning, ...] = ()  # centred texts that could not keep every word whole
 
 
 class PageFill:
@@ -179,7 +181,7 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
     if not best.pdf:
         best = _build(story, pins)
     path.write_bytes(best.pdf)
-    return ComposeResult(path=path, pages=best.doc.pages)
+    return ComposeResult(path=path, pages=best.doc.pages, warnings=tuple(story.warnings))
 
 
 def _changes_for_each_page(fill: PageFill) -> list[tuple[str, int]]:

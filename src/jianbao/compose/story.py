@@ -12,7 +12,8 @@ from jianbao.compose.closing import ClosingBlock
 from jianbao.compose.gridblocks import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext
 from jianbao.compose.linebreak import BrokenParagraph, Line, Measure, Variant, is_cjk
 from jianbao.compose.masthead import Masthead
-from jianbao.compose.textset import Face, Fonts, balance_text, break_text, items, resolve, tracked_width
+from jianbao.compose.textset import Face, Fonts, break_text, items, resolve, tracked_width
+from jianbao.compose.titles import TitleWarning, issue_dictionary, set_title, warning_text, word_keep
 from jianbao.design.layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
 from jianbao.model import Article, Heading, Issue, Paragraph
 
@@ -44,6 +45,8 @@ class StoryBuilder:
         self.grid = Grid(pitch=page.pitch, size=self.body.size, width=page.block_width)
         self.cell = page.cell
         self.typography = layout.typography
+        self.words = issue_dictionary(issue, layout)  # names no centred or listed line cuts
+        self.warnings: list[TitleWarning] = []  # centred texts that could not keep every word whole
 
     def face(self, style: TextStyle) -> Face:
         return resolve(style, self.fonts)
@@ -101,10 +104,18 @@ class StoryBuilder:
         flow.pin = extra
         return flow
 
+    def _title(self, text: str, face: Face, line: int) -> list[Line]:
+        """A centred text broken between words only (compose/titles.py); a warning where it cannot be."""
+        t = self.typography
+        found = set_title(text, face, self.layout.page.block_width, t.latin_gap, t.titles, self.words)
+        if not found.whole:
+            self.warnings.append(TitleWarning(line, warning_text(text, found.lines)))
+        return found.lines
+
     def centred(self, text: str, style: TextStyle, *, bookmark: Bookmark | None = None,
-                space_before: int = 0) -> GridLines:
+                space_before: int = 0, line: int = 0) -> GridLines:
         face = self.face(style)
-        lines = self._lines(("c", text, style), balance_text, text, face, self.layout.page.block_width)
+        lines = self._lines(("c", text, style), self._title, text, face, line)
         return GridLines(
             lines, [face], self.grid, centred=True, line_pitch=style.line_pitch if len(lines) > 1 else 1.0,
             space_before=space_before, space_after=style.space_after, bookmark=bookmark, splittable=False,
@@ -131,7 +142,8 @@ class StoryBuilder:
         flowables: list[Block] = [head]
         for article in self.issue.articles:
             measure = self.measure(entry, indent=hang, first=hang)
-            lines = self._lines(("toc", article.toc_text), break_text, [(article.toc_text, 0)], [eface], measure)
+            keep = word_keep(article.toc_text, self.words, self.typography.titles.quote_chars)
+            lines = self._lines(("toc", article.toc_text), break_text, [(article.toc_text, 0)], [eface], measure, keep)
             marks = [(0, entry.marker, 0.0, eface)] if entry.marker else []
             flowables.append(GridLines(lines, [eface], self.grid, decorations=marks))
         flowables.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))
@@ -143,14 +155,14 @@ class StoryBuilder:
         # the page make-up may give a title one more blank line above it (key "aN.title")
         extra = self.pins.get(f"{key}.title", 0)
         title = self.centred(article.title, title_style, bookmark=Bookmark(key, article.title, 0),
-                             space_before=(0 if first else title_style.space_before) + extra)
+                             space_before=(0 if first else title_style.space_before) + extra, line=article.line)
         title.key = f"{key}.title"
         title.pin = extra
         heads: list[Block] = [title]
         for text, name in ((article.subtitle, "subtitle"), (article.byline, "byline"),
                            (article.dateline, "dateline")):
             if text:
-                heads.append(self.centred(text, self.layout.style(name)))
+                heads.append(self.centred(text, self.layout.style(name), line=article.line))
         out: list[Block] = []
         pending: list[Block] = heads
         h_index = 0
@@ -184,7 +196,7 @@ class StoryBuilder:
         c = self.issue.closing
         if c.distribution or c.contacts or c.signoff or c.print_run is not None:
             if self._closing is None:
-                self._closing = ClosingBlock(c, self.layout, self.fonts)
+                self._closing = ClosingBlock(c, self.layout, self.fonts, self.words)
             story.append(copy.copy(self._closing))
         self._link_next_min(story)
         if measure_only:

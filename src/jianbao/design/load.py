@@ -8,7 +8,18 @@ from typing import Any
 
 import yaml
 
-from jianbao.design.layout import CMYK, ClosingDesign, Layout, Masthead, Page, PageNumber, Rule, TextStyle, Typography
+from jianbao.design.layout import (
+    CMYK,
+    ClosingDesign,
+    Layout,
+    Masthead,
+    Page,
+    PageNumber,
+    Rule,
+    TextStyle,
+    TitleCosts,
+    Typography,
+)
 from jianbao.errors import LayoutError
 from jianbao.yamlfile import fast as fastyaml
 
@@ -196,7 +207,10 @@ def load_layout(path: Path) -> Layout:
         below_block=r.length(n.get("below_block", "7mm"), "page_number.below_block"),
         inset=float(n.get("inset", 1)),
     )
-    t = r.mapping(top.get("typography", {}), "typography", {"latin_gap", "compress_adjacent", "hanging", "latin_role"})
+    t = r.mapping(
+        top.get("typography", {}), "typography",
+        {"latin_gap", "compress_adjacent", "hanging", "latin_role", "dictionary", "titles"},
+    )
     latin_role = t.get("latin_role")
     if latin_role is not None and (not isinstance(latin_role, str) or not latin_role):
         raise r.fail("typography.latin_role", "应为字体角色名")
@@ -205,6 +219,8 @@ def load_layout(path: Path) -> Layout:
         compress_adjacent=r.flag(t.get("compress_adjacent", True), "typography.compress_adjacent"),
         hanging=r.flag(t.get("hanging", False), "typography.hanging"),
         latin_role=latin_role,
+        dictionary=_dictionary(r, t.get("dictionary")),
+        titles=_title_costs(r, t.get("titles", {})),
     )
     if not 0 <= typography.latin_gap <= 1:
         raise r.fail("typography.latin_gap", "应在 0 到 1（字宽）之间")
@@ -212,3 +228,58 @@ def load_layout(path: Path) -> Layout:
         name=path.stem, page=page, styles=styles, toc_rule=toc_rule, masthead=masthead,
         closing=closing, page_number=page_number, colours=colours, typography=typography,
     )
+
+
+def _dictionary(r: _Reader, value: Any) -> tuple[str, ...]:
+    """The words of the layout's user dictionary (``typography.dictionary``: a file beside the layout,
+    one word a line, in jieba's format — ``词 [词频] [词性]``; ``#`` starts a comment)."""
+    if value is None:
+        return ()
+    if not isinstance(value, str) or not value.strip():
+        raise r.fail("typography.dictionary", "应为词典文件名（与版式文件同目录，每行一个词）")
+    path = r.path.parent / value
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise r.fail("typography.dictionary", f"找不到词典文件 {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise r.fail("typography.dictionary", f"词典文件 {path} 无法读取（{exc}）") from exc
+    words = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].split()
+        if line:
+            words.append(line[0])
+    return tuple(words)
+
+
+_COST_NUMBERS = {
+    "inside_word", "number_unit", "short_quote", "short_line", "shape", "extra_line", "diamond", "balance",
+    "plain", "after_pause", "before_connective", "particle",
+}
+
+
+def _title_costs(r: _Reader, data: Any) -> TitleCosts:
+    """``typography.titles``: the title breaker's weights (see TitleCosts), each optional."""
+    d = r.mapping(data, "typography.titles", {*_COST_NUMBERS, "pauses", "particles", "connectives", "quote_chars"})
+    values: dict[str, Any] = {}
+    for key in _COST_NUMBERS & set(d):
+        v = d[key]
+        if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+            raise r.fail(f"typography.titles.{key}", "应为不小于 0 的数")
+        values[key] = float(v)
+    for key, example in (("pauses", "、，：；"), ("particles", "的之地得")):
+        if key in d:
+            if not isinstance(d[key], str):
+                raise r.fail(f"typography.titles.{key}", f"应为字符串，如 “{example}”")
+            values[key] = d[key]
+    if "connectives" in d:
+        c = d["connectives"]
+        if not isinstance(c, list) or not all(isinstance(x, str) and x for x in c):
+            raise r.fail("typography.titles.connectives", "应为词的列表，如 [暨, 在, 的, 关于]")
+        values["connectives"] = tuple(c)
+    if "quote_chars" in d:
+        q = d["quote_chars"]
+        if isinstance(q, bool) or not isinstance(q, int) or q < 0:
+            raise r.fail("typography.titles.quote_chars", "应为不小于 0 的整数")
+        values["quote_chars"] = q
+    return TitleCosts(**values)

@@ -49,7 +49,7 @@ occupies on the line, which for a compressed mark is half a cell. A compressed o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from jianbao.compose.linebreak import placement, search
@@ -94,7 +94,7 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------------
 
 
-def break_paragraph(items: Sequence[Item], m: Measure) -> list[Line]:
+def break_paragraph(items: Sequence[Item], m: Measure, keep: Collection[int] = ()) -> list[Line]:
     """Break a paragraph into justified lines on the CJK grid.
 
     Returns one :class:`Line` per output line (``[]`` for empty or all-space input). The first line
@@ -110,8 +110,11 @@ def break_paragraph(items: Sequence[Item], m: Measure) -> list[Line]:
     ——/…… are not split — unless a run with no permitted break is wider than the line itself
     (then it is split at the least bad place that fits). No line is wider than ``m.width``, except
     when a single glyph is wider than the line. Runs in time linear in ``len(items)``.
+
+    ``keep``: indices of items before which no line may break (inside words, see :mod:`.words`),
+    unless the run they bind is wider than a line.
     """
-    return BrokenParagraph(items, m).lines
+    return BrokenParagraph(items, m, keep).lines
 
 
 def plan_paragraph(para: Prepared, m: Measure, avail_first: float, avail_rest: float) -> list[tuple[int, int, bool]]:
@@ -144,8 +147,8 @@ class BrokenParagraph:
     """:func:`break_paragraph`'s ``lines`` and :func:`paragraph_variants`'s ``variants()`` from one
     preparation of the paragraph (the variants are computed on first request, then kept)."""
 
-    def __init__(self, items: Sequence[Item], m: Measure) -> None:
-        para = self._para = Prepared(items, m, m.first_indent)
+    def __init__(self, items: Sequence[Item], m: Measure, keep: Collection[int] = ()) -> None:
+        para = self._para = Prepared(items, m, m.first_indent, keep)
         self._m = m
         self._variants: dict[int, Variant] | None = None
         self._avail = (m.width - m.first_indent - para.lead_w, m.width - m.indent)

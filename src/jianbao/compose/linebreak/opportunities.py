@@ -4,7 +4,7 @@ in one place — kinsoku, Latin words, ——/…… pairs, and (for titles) dic
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import accumulate
 
 from jianbao.compose.linebreak.data import Item, Measure
@@ -108,6 +108,8 @@ class Prepared:
     ``k`` and ``k + 1``; it holds the Latin spaces between them (dropped if the line breaks there),
     the Han–Latin gap, the adjacent-mark compression and its kind (free / kinsoku / word / pair).
     The natural width of a line from token ``a`` to token ``b`` is ``S[b+1] - S[a] + J[b] - J[a]``.
+    ``keep`` holds the indices of items that no line may start with (the inside of words, for
+    lines that keep their words: contents entries, the closing block); a space is always a break.
     """
 
     __slots__ = (
@@ -136,7 +138,9 @@ class Prepared:
         "word_w",
     )
 
-    def __init__(self, items: Sequence[Item], m: Measure, first_indent: float) -> None:
+    def __init__(
+        self, items: Sequence[Item], m: Measure, first_indent: float, keep: Collection[int] = ()
+    ) -> None:
         if not m.cell > 0:
             raise ValueError(f"Measure.cell must be positive, got {m.cell!r}")
         self.items = items
@@ -237,6 +241,13 @@ class Prepared:
                 elif fb & _OPEN:
                     comp[k], comp_tgt[k] = half, k + 1
         self.kinds, self.extra, self.lgap, self.comp, self.comp_tgt = kinds, extra, lgap, comp, comp_tgt
+        if keep:
+            # Words: no break before item i for i in ``keep`` (a joint inside a word is set like a
+            # kinsoku joint: it stretches, but a line does not end there unless the word is wider
+            # than a line)
+            for k in range(joints):
+                if kinds[k] == _FREE and idx[k + 1] in keep and idx[k + 1] == idx[k] + 1:
+                    kinds[k] = _KINSOKU
         self.expandable = [kd <= _KINSOKU for kd in kinds]
 
         S = [0.0, *accumulate(w)]
