@@ -7,7 +7,8 @@ import math
 from dataclasses import replace
 
 from jianbao.compose.blocks import Block
-from jianbao.compose.textset import Fonts, advance, draw_rule, draw_tracked, resolve, spread, tracked_width
+from jianbao.compose.spacing import draw_spaced, spaced_width
+from jianbao.compose.textset import Fonts, advance, draw_rule, resolve, spread
 from jianbao.design.layout import Layout
 from jianbao.model import Issue
 
@@ -40,13 +41,14 @@ class Masthead(Block):
         style = getattr(m, style_name)
         face = resolve(style, self.fonts)
         tracking = style.tracking
-        width = tracked_width(text, face, tracking)
+        gap = self.layout.typography.latin_gap
+        width = spaced_width(text, face, tracking, gap)
         if fit and width > self.width:  # a long series title shrinks to the block width
             scale = self.width / width
             face = replace(face, size=face.size * scale)
-            width = tracked_width(text, face, tracking)
+            width = spaced_width(text, face, tracking, gap)
         # centre the ink, not the trailing tracking
-        draw_tracked(self.canv, text, (self.width - width) / 2, self.height - baseline, face, tracking)
+        draw_spaced(self.canv, text, (self.width - width) / 2, self.height - baseline, face, tracking, gap)
 
     def draw(self) -> None:
         m = self.layout.masthead
@@ -66,8 +68,9 @@ class Masthead(Block):
         unit_w = max(widths)
         # units and office wording too long for the line beside the date: both shrink to fit
         cell = self.layout.page.cell
-        room = self.width - tracked_width(issue.date_label, date_face, 0) - 1.5 * cell
-        office_w = tracked_width(issue.office, office_face, 0)
+        latin = self.layout.typography.latin_gap
+        room = self.width - spaced_width(issue.date_label, date_face, 0, latin) - 1.5 * cell
+        office_w = spaced_width(issue.office, office_face, 0, latin)
         if unit_w + office_w > room:
             scale = room / (unit_w + office_w)
             units_face = replace(units_face, size=units_face.size * scale)
@@ -85,10 +88,10 @@ class Masthead(Block):
         if issue.office:
             x = unit_w + self.layout.page.cell * 0.5
             y = self.height - (first + last) / 2
-            draw_tracked(self.canv, issue.office, x, y, office_face, 0)
+            draw_spaced(self.canv, issue.office, x, y, office_face, 0, latin)
         date = issue.date_label
-        date_w = tracked_width(date, date_face, 0)
-        draw_tracked(self.canv, date, self.width - date_w, self.height - last, date_face, 0)
+        date_w = spaced_width(date, date_face, 0, latin)
+        draw_spaced(self.canv, date, self.width - date_w, self.height - last, date_face, 0, latin)
 
         rule_y = self.height - self._rule_from_top()
         draw_rule(self.canv, 0, self.width, rule_y, m.rule.colour, m.rule.weight)

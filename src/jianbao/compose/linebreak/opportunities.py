@@ -101,6 +101,17 @@ def _compute_flags(ch: str) -> int:
 
 
 
+def _gapped(fa: int, fb: int) -> bool:
+    """The one spacing rule (clreq §3.2.2): a Han character next to a Latin letter or digit."""
+    return bool((fa & _LETTER and fb & _ALNUM) or (fa & _ALNUM and fb & _LETTER))
+
+
+def gap_between(a: str, b: str) -> bool:
+    """Whether the layout's Han–Latin gap goes between the adjacent characters ``a`` and ``b`` — the
+    rule the breaker applies to every line, for texts set without it (the masthead's labels)."""
+    return _gapped(_flags(a), _flags(b))
+
+
 class Prepared:
     """A paragraph reduced to *tokens* (non-space characters) and the *joints* between them.
 
@@ -229,9 +240,7 @@ class Prepared:
                 kind = _FREE
             kinds[k] = kind
             g = 0.0
-            if not spaced and gap and (
-                (fa & _LETTER and fb & _ALNUM) or (fa & _ALNUM and fb & _LETTER)
-            ):
+            if not spaced and gap and _gapped(fa, fb):
                 g = gap
             lgap[k] = g
             extra[k] = sw + g
