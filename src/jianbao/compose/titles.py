@@ -27,6 +27,8 @@ __all__ = ["TitleBreak", "TitleWarning", "break_title", "issue_dictionary", "set
 _MAX_TRIALS = 400_000  # candidate line sets tried per title at most (a 70-character title needs ~10⁴)
 _EQUAL = 0.5  # lines whose lengths differ by less than half a cell count as equally long
 _LIST_SEPARATORS = "、；;，,"
+_OPEN_BRACKETS = "（(《〈「『【〔［"
+_CLOSE_BRACKETS = "）)》〉」』】〕］"
 
 
 class TitleBreak(NamedTuple):
@@ -71,11 +73,25 @@ def issue_dictionary(issue: Issue, layout: Layout) -> Dictionary:
     return Dictionary(names)
 
 
+def _list_breaks(text: str) -> list[int]:
+    """Positions right after a list separator (、；，) outside brackets: 各县（市、区）工商联 is one item."""
+    depth = 0
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _OPEN_BRACKETS:
+            depth += 1
+        elif ch in _CLOSE_BRACKETS:
+            depth = max(depth - 1, 0)
+        elif ch in _LIST_SEPARATORS and depth == 0:
+            out.append(i + 1)
+    return out
+
+
 def _split_list(text: str) -> list[str]:
-    out = [text]
-    for sep in _LIST_SEPARATORS:
-        out = [piece.strip() for part in out for piece in part.split(sep)]
-    return [p.strip("。 ") for p in out if p.strip("。 ")]
+    """The items of a list such as 市委办公室、市政府办公室；各县（市、区）工商联。"""
+    bounds = [0, *_list_breaks(text), len(text) + 1]
+    pieces = (text[a:b - 1] for a, b in zip(bounds, bounds[1:], strict=False))
+    return [p.strip("。 ") for p in pieces if p.strip("。 ")]
 
 
 def word_keep(text: str, dictionary: Dictionary | None, quote_chars: int = 8) -> frozenset[int]:
@@ -87,8 +103,9 @@ def word_keep(text: str, dictionary: Dictionary | None, quote_chars: int = 8) ->
 
 def recipient_keep(text: str, start: int = 0) -> frozenset[int]:
     """For a list of recipients (送：a、b；c。): no line starts anywhere but after 、 or ； (or a
-    comma), from ``start`` on (the label before it stays whole too)."""
-    return frozenset(i for i in range(1, len(text)) if text[i - 1] not in _LIST_SEPARATORS or i < start)
+    comma) outside brackets, from ``start`` on (the label before it stays whole too)."""
+    breaks = set(_list_breaks(text[start:]))
+    return frozenset(i for i in range(1, len(text)) if i < start or i - start not in breaks)
 
 
 def break_title(
@@ -117,7 +134,7 @@ def break_title(
         joint_fault[k] = fault
         c = (costs.inside_word if fault & INSIDE_WORD else 0.0) + (costs.number_unit if fault & NUMBER_UNIT else 0.0)
         c += costs.short_quote if fault & SHORT_QUOTE else 0.0
-        if text[i] in costs.pauses:
+        if text[i] in costs.pauses or j > i + 1:  # after 、，：； or at a space between two phrases
             c += costs.after_pause
         elif any(text.startswith(w, j) for w in costs.connectives):
             c += costs.before_connective
