@@ -9,6 +9,7 @@ characters, and be a trapezoid (each line no longer than the one above) or a dia
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -30,6 +31,7 @@ from jianbao.design.load import load_layout
 from jianbao.errors import LayoutError
 from jianbao.source import load_issue
 
+DEFAULT_COSTS = TitleCosts()
 SIZE = 22.0  # 二号
 WIDTH = 442.2  # 156 mm
 TITLES = [t.strip() for t in (ROOT / "tests" / "titles.txt").read_text(encoding="utf-8").splitlines()
@@ -44,7 +46,7 @@ def _items(text: str, size: float = SIZE) -> list[Item]:
     return [Item(c, size if is_cjk(c) else (size / 4 if c == " " else size / 2)) for c in text]
 
 
-def _title(text: str, costs: TitleCosts = TitleCosts(), words: Dictionary = NAMES) -> tuple[list[Line], bool]:
+def _title(text: str, costs: TitleCosts = DEFAULT_COSTS, words: Dictionary = NAMES) -> tuple[list[Line], bool]:
     m = Measure(width=WIDTH, cell=SIZE, justify=False, latin_gap=SIZE / 4)
     found = break_title(_items(text), m, text, costs, words)
     return found.lines, found.whole
@@ -218,7 +220,7 @@ def test_the_spacing_rule_holds_on_every_role(tmp_path: Path) -> None:
 
     def check(line: Line, role: str, size: float) -> None:
         g = line.glyphs
-        for a, b in zip(g, g[1:], strict=False):
+        for a, b in itertools.pairwise(g):
             if (is_cjk(a.char) and b.char.isdigit()) or (a.char.isdigit() and is_cjk(b.char)):
                 if a.char in "，。、：；（）“”" or b.char in "，。、：；（）“”":
                     continue

@@ -12,6 +12,7 @@ no candidate keeps every word whole, the cheapest one that cuts a word is taken 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -90,7 +91,7 @@ def _list_breaks(text: str) -> list[int]:
 def _split_list(text: str) -> list[str]:
     """The items of a list such as 市委办公室、市政府办公室；各县（市、区）工商联。"""
     bounds = [0, *_list_breaks(text), len(text) + 1]
-    pieces = (text[a:b - 1] for a, b in zip(bounds, bounds[1:], strict=False))
+    pieces = (text[a:b - 1] for a, b in itertools.pairwise(bounds))
     return [p.strip("。 ") for p in pieces if p.strip("。 ")]
 
 
