@@ -51,6 +51,7 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -68,7 +69,7 @@ from jianbao.compose.linebreak import plan_paragraph as _plan
 from jianbao.compose.linebreak.opportunities import _CLOSE, _FREE
 
 ROOT = Path(__file__).resolve().parents[1]
-PDFCHECK = ROOT.parent / "shared" / "tools" / "pdfcheck"
+PDFCHECK = Path(os.environ.get("JIANBAO_SHARED") or ROOT.parent / "shared") / "tools" / "pdfcheck"
 MAKE_ISSUE = ROOT / ".venv" / "bin" / "make-issue"
 
 LIMITS: tuple[float | None, ...] = (1, 2, 3, None)  # looseness limits in cells; None: unlimited

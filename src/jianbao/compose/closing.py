@@ -42,7 +42,8 @@ class ClosingBlock(Block):
         head = f"{label}："
         hang = sum(advance(ch, self.face.font, self.face.size) for ch in head)
         gap = self.layout.typography.latin_gap * self.face.size
-        measure = Measure(width=width, cell=self.face.size, indent=hang, latin_gap=gap)
+        # a list broken only between recipients is set ragged: spreading its lines would open gaps
+        measure = Measure(width=width, cell=self.face.size, indent=hang, latin_gap=gap, justify=not recipients)
         full = head + text
         keep = recipient_keep(full, len(head)) if recipients else word_keep(full, self.words)
         return break_text([(full, 0)], [self.face], measure, keep)

@@ -169,7 +169,7 @@ def compose_pdf(issue: Issue, layout: Layout, fonts: Fonts, path: Path) -> Compo
             if again.doc.fill.score() < best.doc.fill.score():
                 pins, best = dict(together), again
     tried: set[tuple[str, int]] = set()
-    for _ in range(MAKEUP_PASSES):
+    for _ in range(MAKEUP_PASSES + 2 * len(best.doc.fill.short_pages())):  # a long issue has more to fill
         chosen = _next_try(best.doc.fill, pins, tried)
         if not chosen:
             break
