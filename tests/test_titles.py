@@ -306,3 +306,16 @@ def test_a_title_that_must_cut_a_word_is_built_with_a_located_warning(project_co
     assert result.returncode == 0, result.stderr
     assert f"content/2018-06.yaml:{line - 1}" in result.stderr or f"content/2018-06.yaml:{line}" in result.stderr
     assert "无法只在词与词之间回行" in result.stderr and name[:10] in result.stderr
+
+
+def test_a_changed_user_dictionary_rebuilds_the_issues_of_its_layout(project_copy: Path) -> None:
+    from jianbao.archive.fingerprint import Fingerprints
+
+    layout = project_copy / "layouts" / "default.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8").replace(
+        "typography:\n", "typography:\n  dictionary: words.txt\n", 1), encoding="utf-8")
+    words = project_copy / "layouts" / "words.txt"
+    words.write_text("红船精神\n", encoding="utf-8")
+    before = Fingerprints(project_copy).inputs("x", "default").layout
+    words.write_text("红船精神\n两新组织\n", encoding="utf-8")
+    assert Fingerprints(project_copy).inputs("x", "default").layout != before

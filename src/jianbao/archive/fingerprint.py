@@ -3,7 +3,8 @@
 An issue's PDF depends on four inputs, each reduced to a SHA-256 hex digest:
 
 * ``source``  the bytes of its YAML file;
-* ``layout``  the bytes of the layout file it names (``layouts/<name>.yaml``);
+* ``layout``  the bytes of the layout file it names (``layouts/<name>.yaml``) and the words of the
+  user dictionary it names (``typography.dictionary``);
 * ``fonts``   for every font role that layout uses, the faces that serve it — its own face and the
   later candidates that draw characters it lacks — (file, face index and the file's content hash),
   plus fonts/fonts.yaml and the list of files in the project's fonts/ folder;
@@ -146,7 +147,10 @@ class Fingerprints:
             path = layout_path(self.root / "layouts", name)
             try:
                 digest = file_digest(path)
-                roles = frozenset(load_layout(path).roles())
+                layout = load_layout(path)
+                roles = frozenset(layout.roles())
+                if layout.typography.dictionary:  # the words of its user dictionary change the titles
+                    digest = bytes_digest("\n".join((digest, *layout.typography.dictionary)).encode())
             except (OSError, UserError):
                 digest, roles = None, None
             self._layouts[name] = (digest, roles)
