@@ -319,3 +319,46 @@ def test_a_changed_user_dictionary_rebuilds_the_issues_of_its_layout(project_cop
     before = Fingerprints(project_copy).inputs("x", "default").layout
     words.write_text("红船精神\n两新组织\n", encoding="utf-8")
     assert Fingerprints(project_copy).inputs("x", "default").layout != before
+
+
+@pytest.mark.parametrize("which", ["2018-06", "example"])
+def test_the_issues_we_build_keep_their_words_in_titles_contents_and_closing(which: str, tmp_path: Path) -> None:
+    """With the real fonts, as make-issue sets them: every centred text, contents entry and
+    distribution list of 2018-06 and of the example issue."""
+    from jianbao.pipeline import Project, _register_fonts, prepare
+
+    source = ROOT / "content" / "2018-06.yaml" if which == "2018-06" else tmp_path / "2019-03.yaml"
+    if which == "example":
+        shutil.copy(ROOT / "docs" / "example-issue.yaml", source)
+    prepared = prepare(source, Project(ROOT))
+    issue, layout = prepared.issue, prepared.layout
+    builder = StoryBuilder(issue, layout, _register_fonts(prepared))
+    checked = 0
+    for article in issue.articles:
+        for text, style in ((article.title, "title"), (article.subtitle, "subtitle"), (article.byline, "byline"),
+                            (article.dateline, "dateline")):
+            if not text:
+                continue
+            lines = builder.centred(text, layout.style(style)).lines
+            cells = [line.width / layout.style(style).size for line in lines]
+            assert is_trapezoid(cells) or is_diamond(cells), (text, cells)
+            starts = word_starts(text, builder.words)
+            faults = title_faults(text, builder.words)
+            for cut in _cuts(text, lines):
+                assert starts[cut] and not faults[cut], (text[:cut], text[cut:])
+                checked += 1
+    assert not builder.warnings
+    for article, entry in zip(issue.articles, builder.contents()[1:-1], strict=True):
+        faults = title_faults(article.toc_text, builder.words)
+        for cut in _cuts(article.toc_text, entry.lines):
+            assert not faults[cut], article.toc_text[cut - 4:cut + 4]
+            checked += 1
+    block = ClosingBlock(issue.closing, layout, builder.fonts, builder.words)
+    inner = layout.page.block_width - 2 * layout.closing.inset * layout.closing.style.size
+    for item in issue.closing.distribution:
+        text = f"{item.label}：{item.text}"
+        allowed = {i + 1 for i, ch in enumerate(text) if ch in "、；，" and "（" not in text[:i].rsplit("）", 1)[-1]}
+        for cut in _cuts(text, block._label_lines(item.label, item.text, inner, recipients=True)):
+            assert cut in allowed, (text[:cut], text[cut:])
+            checked += 1
+    assert checked >= 2  # some of them do wrap
