@@ -275,7 +275,8 @@ def test_a_title_in_the_contents_wraps_between_words(tmp_path: Path) -> None:
 
 def test_the_layout_names_a_dictionary_and_weights(tmp_path: Path) -> None:
     text = (ROOT / "layouts" / "default.yaml").read_text(encoding="utf-8")
-    text = text.replace("typography:\n", "typography:\n  dictionary: 词典.txt\n  titles: {balance: 2, plain: 5}\n", 1)
+    text = text.replace("typography:\n", "typography:\n  dictionary: 词典.txt\n", 1)
+    text = re.sub(r"\n    balance: 1 ", "\n    balance: 2 ", re.sub(r"\n    plain: 12 ", "\n    plain: 5 ", text))
     (tmp_path / "custom.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "词典.txt").write_text("# 本会专用词\n红船精神 10 n\n两新组织\n\n", encoding="utf-8")
     layout = load_layout(tmp_path / "custom.yaml")

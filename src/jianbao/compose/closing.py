@@ -11,8 +11,8 @@ from typing import NamedTuple
 from jianbao.compose.blocks import Block, must_break
 from jianbao.compose.linebreak import Line, Measure
 from jianbao.compose.linebreak.words import Dictionary
-from jianbao.compose.textset import Face, Fonts, advance, break_text, draw_line, draw_rule, resolve
-from jianbao.compose.titles import recipient_keep, word_keep
+from jianbao.compose.textset import Face, Fonts, advance, draw_line, draw_rule, resolve
+from jianbao.compose.titles import break_words, recipient_keep
 from jianbao.design.layout import Layout
 from jianbao.model import Closing
 
@@ -45,13 +45,13 @@ class ClosingBlock(Block):
         # a list broken only between recipients is set ragged: spreading its lines would open gaps
         measure = Measure(width=width, cell=self.face.size, indent=hang, latin_gap=gap, justify=not recipients)
         full = head + text
-        keep = recipient_keep(full, len(head)) if recipients else word_keep(full, self.words)
-        return break_text([(full, 0)], [self.face], measure, keep)
+        keep = recipient_keep(full, len(head)) if recipients else None
+        return break_words(full, self.face, measure, self.words, keep)
 
     def _plain(self, text: str, width: float) -> list[Line]:
         gap = self.layout.typography.latin_gap * self.face.size
         measure = Measure(width=width, cell=self.face.size, justify=False, latin_gap=gap)
-        return break_text([(text, 0)], [self.face], measure, word_keep(text, self.words))
+        return break_words(text, self.face, measure, self.words)
 
     def _rows(self) -> list[_Row]:
         d = self.layout.closing

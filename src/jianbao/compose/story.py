@@ -13,7 +13,7 @@ from jianbao.compose.gridblocks import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLi
 from jianbao.compose.linebreak import BrokenParagraph, Line, Measure, Variant, is_cjk
 from jianbao.compose.masthead import Masthead
 from jianbao.compose.textset import Face, Fonts, break_text, items, resolve, tracked_width
-from jianbao.compose.titles import TitleWarning, issue_dictionary, set_title, warning_text, word_keep
+from jianbao.compose.titles import TitleWarning, break_words, issue_dictionary, set_title, warning_text
 from jianbao.design.layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
 from jianbao.model import Article, Heading, Issue, Paragraph
 
@@ -142,8 +142,8 @@ class StoryBuilder:
         flowables: list[Block] = [head]
         for article in self.issue.articles:
             measure = self.measure(entry, indent=hang, first=hang)
-            keep = word_keep(article.toc_text, self.words, self.typography.titles.quote_chars)
-            lines = self._lines(("toc", article.toc_text), break_text, [(article.toc_text, 0)], [eface], measure, keep)
+            lines = self._lines(("toc", article.toc_text), break_words, article.toc_text, eface, measure, self.words,
+                                None, self.typography.titles.quote_chars)
             marks = [(0, entry.marker, 0.0, eface)] if entry.marker else []
             flowables.append(GridLines(lines, [eface], self.grid, decorations=marks))
         flowables.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))

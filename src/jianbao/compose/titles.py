@@ -13,17 +13,20 @@ no candidate keeps every word whole, the cheapest one that cuts a word is taken 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from jianbao.compose.linebreak import Item, Line, Measure, balance_lines, placement, search
 from jianbao.compose.linebreak.opportunities import _CLOSE, _FREE, Prepared
 from jianbao.compose.linebreak.words import INSIDE_WORD, NUMBER_UNIT, SHORT_QUOTE, Dictionary, title_faults
-from jianbao.compose.textset import Face, items
+from jianbao.compose.textset import Face, break_text, items
 from jianbao.design.layout import Layout, TitleCosts
 from jianbao.model import Issue
 
-__all__ = ["TitleBreak", "TitleWarning", "break_title", "issue_dictionary", "set_title", "word_keep"]
+__all__ = [
+    "TitleBreak", "TitleWarning", "break_title", "break_words", "issue_dictionary", "recipient_keep", "set_title",
+    "word_keep",
+]
 
 _MAX_TRIALS = 400_000  # candidate line sets tried per title at most (a 70-character title needs ~10⁴)
 _EQUAL = 0.5  # lines whose lengths differ by less than half a cell count as equally long
@@ -100,6 +103,21 @@ def word_keep(text: str, dictionary: Dictionary | None, quote_chars: int = 8) ->
     entries): inside a word, between a number and its unit, inside a short quotation."""
     faults = title_faults(text, dictionary, quote_chars)
     return frozenset(i for i in range(1, len(text)) if faults[i])
+
+
+def break_words(
+    text: str, face: Face, measure: Measure, dictionary: Dictionary | None, keep: Collection[int] | None = None,
+    quote_chars: int = 8,
+) -> list[Line]:
+    """A justified or ragged text (a contents entry, a closing-block line) broken only between words:
+    ``keep`` (default :func:`word_keep`) is worked out, and the segmenter asked, only when the text
+    does not fit on one line."""
+    lines = break_text([(text, 0)], [face], measure)
+    if len(lines) <= 1:
+        return lines
+    if keep is None:
+        keep = word_keep(text, dictionary, quote_chars)
+    return break_text([(text, 0)], [face], measure, keep)
 
 
 def recipient_keep(text: str, start: int = 0) -> frozenset[int]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, cast
 
 __all__ = [
     "BEFORE_NUMBER",
@@ -53,9 +53,9 @@ class _Segmenter(Protocol):
 
 @lru_cache(maxsize=1)
 def _segmenter() -> _Segmenter:
-    import rjieba
+    import rjieba  # its import loads the default dictionary: use its module-level cut, not a second copy
 
-    return rjieba.Jieba()  # type: ignore[no-any-return]
+    return cast(_Segmenter, rjieba)
 
 
 @lru_cache(maxsize=4096)
