@@ -17,7 +17,7 @@ FLOORS: dict[str, int] = {
     "__init__": 1, "yamlfile": 1,  # the package's face; the YAML reader every file format uses
     "source": 2, "design": 2, "fonts": 2,  # YAML → model; layout data; font roles and files
     "compose": 3,  # model + layout + fonts → pages as data
-    "render": 4,  # pages → PDF (and other formats)
+    "render": 4, "wordcache": 4,  # pages → PDF (and other formats); the segmenter's cuts kept on disk
     "pipeline": 5,  # one build, atomic
     "archive": 6,  # many builds: batch, manifest, record, volume
     "cli": 7, "__main__": 8,

@@ -163,8 +163,14 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
         raise OutputError(f"{display_path(out_dir)}：无法在输出目录中写文件（{_reason(exc)}），原有文件未改动") from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    from jianbao import wordcache
+    from jianbao.fonts.cache import default_cache_dir
+
+    words_dir = default_cache_dir()
+    wordcache.load(words_dir)  # cuts made before: a rebuild need not load the segmenter
     try:
         result = compose_pdf(prepared.issue, prepared.layout, fonts, tmp)
+        wordcache.save(words_dir)
         os.chmod(tmp, 0o644)
         _sync(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
         os.replace(tmp, target)

@@ -58,10 +58,26 @@ def _segmenter() -> _Segmenter:
     return cast(_Segmenter, rjieba)
 
 
-@lru_cache(maxsize=4096)
+_KNOWN: dict[str, tuple[str, ...]] = {}  # segmentations handed in by remember() (a build's word cache)
+_LEARNED: dict[str, tuple[str, ...]] = {}  # segmentations made in this process
+
+
 def segment(text: str) -> tuple[str, ...]:
     """The segmenter's words of ``text`` (HMM on, so unknown names are guessed as words)."""
-    return tuple(_segmenter().cut(text, True))
+    found = _KNOWN.get(text) or _LEARNED.get(text)
+    if found is None:
+        found = _LEARNED[text] = tuple(_segmenter().cut(text, True))
+    return found
+
+
+def remember(known: dict[str, tuple[str, ...]]) -> None:
+    """Segmentations made before (by this segmenter version), so that a rebuild need not load it."""
+    _KNOWN.update(known)
+
+
+def learned() -> dict[str, tuple[str, ...]]:
+    """The segmentations made in this process that :func:`remember` was not given."""
+    return dict(_LEARNED)
 
 
 class Dictionary:
