@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from importlib.metadata import PackageNotFoundError, version
+from importlib.util import find_spec
 from pathlib import Path
 
 from jianbao.compose.linebreak import words
@@ -18,10 +18,18 @@ _LIMIT = 20000  # texts kept at most (the newest win)
 
 
 def _path(cache_dir: Path) -> Path | None:
-    try:
-        return cache_dir / f"words-rjieba-{version('rjieba')}.json"
-    except PackageNotFoundError:
+    """The cache file of the installed rjieba (its version from its dist-info folder's name: reading
+    the package metadata through importlib.metadata costs more than the cache saves)."""
+    spec = find_spec("rjieba")
+    if spec is None or spec.origin is None:
         return None
+    site = Path(spec.origin).parent.parent
+    try:
+        infos = sorted(n for n in os.listdir(site) if n.startswith("rjieba-") and n.endswith(".dist-info"))
+    except OSError:
+        return None
+    tag = infos[-1].removesuffix(".dist-info").removeprefix("rjieba-") if infos else "unknown"
+    return cache_dir / f"words-rjieba-{tag}.json"
 
 
 def load(cache_dir: Path) -> None:
