@@ -14,8 +14,10 @@ The bound table: for 2018-06, the example issue (docs/example-issue.yaml), six g
 off the 28-cell grid in the PDF (pdfcheck grid.on_grid) against the least any breaker can leave
 under our rules with lines at most 2 cells loose (benchmarks/grid_bound.py); the target is at most
 one line more (what the page make-up may cost). Then every inner page that ends short of 22 lines,
-and what follows it: a title block (title with its subtitle, byline, dateline and first lines) that
-cannot start at that page's foot, the closing block moved whole to the next page, or something else.
+and what follows it: a title block (title with its subtitle, byline, dateline and first lines) or a
+heading block (a heading with the first lines of its paragraph) that cannot start at that page's
+foot, the closing block moved whole to the next page, or something else (a paragraph that may leave
+no single line at the foot or the top).
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def table(ours: dict[str, str], typst: dict[str, str]) -> str:
     return "\n".join(rows)
 
 
-def _short_pages(pdf: Path, titles: list[str]) -> list[tuple[int, int, str]]:
+def _short_pages(pdf: Path, titles: list[str], headings: list[str]) -> list[tuple[int, int, str]]:
     """(page, missing lines, what follows) for every inner page pdfcheck finds short of 22 lines."""
     import json
     import re
@@ -103,6 +105,8 @@ def _short_pages(pdf: Path, titles: list[str]) -> list[tuple[int, int, str]]:
             top = "".join(ln for ln in lines[:3] if ln and not re.fullmatch(r"—\d+—", ln))
             if any(t and top.startswith(re.sub(r"\s+", "", t)[:8]) for t in titles):
                 why = "title block"
+            elif any(h and top.startswith(re.sub(r"\s+", "", h)[:8]) for h in headings):
+                why = "heading block"
             elif top.startswith(("送：", "报：", "发：", "抄送", "网址", "邮箱", "签发")) or page + 1 == len(doc):
                 why = "closing block"
             else:
@@ -121,6 +125,7 @@ def bound_rows(tmp: Path) -> list[str]:
     from generate_issues import generate
     from grid_bound import bound_issue, build_and_check
 
+    from jianbao.model import Heading
     from jianbao.source import load_issue
 
     example = tmp / "example" / "2019-03.yaml"
@@ -138,8 +143,10 @@ def bound_rows(tmp: Path) -> list[str]:
         assert checked is not None and best is not None, source
         off = checked.considered - checked.on
         pdf = out / f"{source.stem}.pdf"
-        titles = [a.title for a in load_issue(source).articles]
-        shorts = _short_pages(pdf, titles)
+        issue = load_issue(source)
+        titles = [a.title for a in issue.articles]
+        headings = [h.text for a in issue.articles for h in a.body if isinstance(h, Heading)]
+        shorts = _short_pages(pdf, titles, headings)
         import pypdfium2 as pdfium
 
         pages = len(pdfium.PdfDocument(str(pdf)))
