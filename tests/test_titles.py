@@ -248,7 +248,7 @@ def test_the_spacing_rule_holds_on_every_role(tmp_path: Path) -> None:
         for visual in row.lines:
             for _, line in visual:
                 check(line, "closing", layout.closing.style.size)
-    assert {"body", "dateline", "closing"} <= set(seen), seen
+    assert {"body", "title", "dateline", "contents", "closing"} <= set(seen), seen
     # the masthead's labels: the same rule
     d = issue.date
     assert runs(issue.date_label) == [str(d.year), "年", str(d.month), "月", str(d.day), "日"]
