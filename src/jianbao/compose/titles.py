@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
-from jianbao.compose.linebreak import Item, Line, Measure, balance_lines, placement, search
+from jianbao.compose.linebreak import Item, Line, Measure, balance_lines, break_paragraph, placement, search
 from jianbao.compose.linebreak.opportunities import _CLOSE, _FREE, Prepared
 from jianbao.compose.linebreak.words import INSIDE_WORD, NUMBER_UNIT, SHORT_QUOTE, Dictionary, title_faults
 from jianbao.compose.textset import Face, break_text, items
@@ -28,7 +28,8 @@ __all__ = [
     "word_keep",
 ]
 
-_MAX_TRIALS = 400_000  # candidate line sets tried per title at most (a 70-character title needs ~10⁴)
+_MAX_STEPS = 60_000  # partial line sets tried per title at most (a 70-character title needs ~10³)
+_MAX_LINES = 6  # a longer "title" (a pasted paragraph) is broken between words, greedily, not balanced
 _EQUAL = 0.5  # lines whose lengths differ by less than half a cell count as equally long
 _LIST_SEPARATORS = "、；;，,"
 _OPEN_BRACKETS = "（(《〈「『【〔［"
@@ -163,6 +164,8 @@ def break_title(
             c += costs.plain
         joint_cost[k] = c
     fewest = len(greedy)
+    if fewest > _MAX_LINES:
+        return _ragged(items, m, text, joint_fault, p)
     search_ = _Search(p, costs, width, tol, half, joint_cost, fewest)
     free = [k for k in range(n - 1) if p.kinds[k] == _FREE]
     clean = [k for k in free if not joint_fault[k]]
@@ -178,6 +181,20 @@ def break_title(
         avail = width - (p.lead_w if a == 0 else 0.0)
         lines.append(placement.layout(p, a, e, half_end, 0.0, avail, False, li == len(plan) - 1))
     return TitleBreak(lines, whole, cost)
+
+
+def _ragged(items: Sequence[Item], m: Measure, text: str, joint_fault: list[int], p: Prepared) -> TitleBreak:
+    """A very long centred text: lines as full as they go, broken only between words where it can."""
+    keep = {p.idx[k + 1] for k, fault in enumerate(joint_fault) if fault}
+    measure = Measure(width=m.width, cell=m.cell, latin_gap=m.latin_gap, compress_adjacent=m.compress_adjacent,
+                      justify=False)
+    lines = break_paragraph(items, measure, keep)
+    pos, whole = 0, True
+    for line in lines[:-1]:
+        pos = text.find(line.text, pos) + len(line.text)
+        k = next((k for k in range(p.n - 1) if p.idx[k + 1] >= pos), None)  # the joint broken at
+        whole = whole and (k is None or not joint_fault[k])
+    return TitleBreak(lines, whole, float("inf"))
 
 
 class _Search:
@@ -217,13 +234,13 @@ class _Search:
         first_end = 0
 
         def rec(a: int, start: int, left: int, price: float) -> None:
-            if self.trials > _MAX_TRIALS:
+            self.trials += 1
+            if self.trials > _MAX_STEPS:
                 return
             if left == 1:
                 r = self.fit(a, n - 1)
                 if r is None:
                     return
-                self.trials += 1
                 plan.append((a, n - 1, r[1]))
                 widths.append(r[0])
                 total = price + self.shape_cost(widths, plan) + self.costs.extra_line * (count - self.fewest)
@@ -241,6 +258,8 @@ class _Search:
                     break
                 if p.natural(e + 1, n - 1) > rest_room:
                     continue  # the rest cannot fit in the lines left
+                if p.natural(a, e) < shortest:
+                    continue  # far shorter than the mean: never the cheapest (balance), not worth trying
                 r = self.fit(a, e)
                 if r is None:
                     continue
@@ -250,6 +269,7 @@ class _Search:
                 plan.pop()
                 widths.pop()
 
+        shortest = 0.35 * (p.natural(0, n - 1) / count)
         rec(0, first_end, count, 0.0)
         return best[0] if best else None
 
