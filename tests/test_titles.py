@@ -305,7 +305,8 @@ def test_a_title_that_must_cut_a_word_is_built_with_a_located_warning(project_co
     line = next(i for i, t in enumerate(source.read_text(encoding="utf-8").splitlines(), 1) if name in t)
     result = make_issue("2018-06", "--out", str(project_copy / "out"), cwd=project_copy)
     assert result.returncode == 0, result.stderr
-    assert f"content/2018-06.yaml:{line - 1}" in result.stderr or f"content/2018-06.yaml:{line}" in result.stderr
+    column = source.read_text(encoding="utf-8").splitlines()[line - 1].index(name) + 1
+    assert f"content/2018-06.yaml:{line}:{column}：警告：标题“{name}”" in result.stderr
     assert "无法只在词与词之间回行" in result.stderr and name[:10] in result.stderr
 
 

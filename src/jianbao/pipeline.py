@@ -179,11 +179,22 @@ def build(source: Path, out_dir: Path, project: Project) -> BuildResult:
     finally:
         with contextlib.suppress(OSError):  # never hide the error that brought us here
             tmp.unlink(missing_ok=True)
-    titles = [BuildWarning(Location(prepared.issue.source, w.line), w.message) for w in result.warnings]
+    titles = [BuildWarning(_title_place(source, prepared.issue.source, w.line, w.text), w.message)
+              for w in result.warnings]
     return BuildResult(
         target, result.pages, target.stat().st_size, time.perf_counter() - started, prepared.issue,
         sorted([*prepared.warnings, *titles], key=lambda w: (w.location.line, w.location.column)),
     )
+
+
+def _title_place(source: Path, shown: str, line: int, text: str) -> Location:
+    """Where a centred text is in the source: its line (the article's, or the next lines) and column."""
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    for number in range(max(line, 1), min(line + 12, len(lines) + 1)):
+        column = lines[number - 1].find(text)
+        if column >= 0:
+            return Location(shown, number, column + 1)
+    return Location(shown, line)
 
 
 def _register_fonts(prepared: Prepared) -> Fonts:

@@ -109,7 +109,7 @@ class StoryBuilder:
         t = self.typography
         found = set_title(text, face, self.layout.page.block_width, t.latin_gap, t.titles, self.words)
         if not found.whole:
-            self.warnings.append(TitleWarning(line, warning_text(text, found.lines)))
+            self.warnings.append(TitleWarning(line, warning_text(text, found.lines), text))
         return found.lines
 
     def centred(self, text: str, style: TextStyle, *, bookmark: Bookmark | None = None,

@@ -49,6 +49,7 @@ class TitleWarning(NamedTuple):
 
     line: int
     message: str
+    text: str = ""  # the centred text, to find its column on that line
 
 
 def set_title(
