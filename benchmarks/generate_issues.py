@@ -191,10 +191,13 @@ def folded(text: str, indent: str, width: int = 36) -> list[str]:
     return [">-", *(f"{indent}{line}" for line in lines)]
 
 
-def issue_yaml(year: int, number: int, cumulative: int, rng: random.Random, per_year: int = 24) -> str:
+def issue_yaml(
+    year: int, number: int, cumulative: int, rng: random.Random, per_year: int = 24, pages: int | None = None
+) -> str:
     w = Writer(rng, year)
     r = rng
-    pages = min(20, max(2, round(r.lognormvariate(1.95, 0.45))))  # median ≈ 7 pages
+    natural = min(20, max(2, round(r.lognormvariate(1.95, 0.45))))  # median ≈ 7 pages
+    pages = pages or natural  # a long issue on request (a 60-page special edition)
     budget = int((pages - 0.7) * 470)  # characters of body text that fill about that many pages
     spacing = 360 // per_year  # issues come out in order through the year
     date = dt.date(year, 1, 1) + dt.timedelta(days=(number - 1) * spacing + r.randrange(max(1, spacing)))
@@ -311,8 +314,11 @@ def issue_yaml(year: int, number: int, cumulative: int, rng: random.Random, per_
     return "\n".join(out) + "\n"
 
 
-def generate(count: int, out: Path, *, seed: int = 1, start_year: int = 2001, per_year: int = 24) -> list[Path]:
-    """Write ``count`` issues into ``out``; their paths, in order."""
+def generate(
+    count: int, out: Path, *, seed: int = 1, start_year: int = 2001, per_year: int = 24, pages: int | None = None
+) -> list[Path]:
+    """Write ``count`` issues into ``out``; their paths, in order. ``pages``: about that many pages
+    each (default: drawn per issue, 2 to 20)."""
     if not 1 <= per_year <= 99:
         raise ValueError("per_year must be 1..99")
     out.mkdir(parents=True, exist_ok=True)
@@ -321,7 +327,7 @@ def generate(count: int, out: Path, *, seed: int = 1, start_year: int = 2001, pe
         year, number = start_year + n // per_year, n % per_year + 1
         rng = random.Random(f"{seed}:{year}:{number}")
         path = out / f"{year}-{number:02d}.yaml"
-        path.write_text(issue_yaml(year, number, 100 + n, rng, per_year), encoding="utf-8")
+        path.write_text(issue_yaml(year, number, 100 + n, rng, per_year, pages), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -333,9 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--start-year", type=int, default=2001)
     p.add_argument("--per-year", type=int, default=24, help="issues per year (1–99)")
+    p.add_argument("--pages", type=int, default=None, help="about this many pages per issue (default: 2–20, drawn)")
     p.add_argument("--check", action="store_true", help="load every file with jianbao's loader")
     args = p.parse_args(argv)
-    paths = generate(args.count, args.out, seed=args.seed, start_year=args.start_year, per_year=args.per_year)
+    paths = generate(args.count, args.out, seed=args.seed, start_year=args.start_year, per_year=args.per_year,
+                     pages=args.pages)
     if args.check:
         from jianbao.source import load_issue
 

@@ -51,6 +51,7 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -61,10 +62,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
-from jianbao.compose.linebreak import _CLOSE, _FREE, Item, Line, Measure, _lay_out, _Para, _plan, paragraph_variants
+from jianbao.compose.linebreak import Item, Line, Measure, paragraph_variants, placement
+from jianbao.compose.linebreak import Prepared as _Para
+from jianbao.compose.linebreak import lay_out as _lay_out
+from jianbao.compose.linebreak import plan_paragraph as _plan
+from jianbao.compose.linebreak.opportunities import _CLOSE, _FREE
 
 ROOT = Path(__file__).resolve().parents[1]
-PDFCHECK = ROOT.parent / "shared" / "tools" / "pdfcheck"
+PDFCHECK = Path(os.environ.get("JIANBAO_SHARED") or ROOT.parent / "shared") / "tools" / "pdfcheck"
 MAKE_ISSUE = ROOT / ".venv" / "bin" / "make-issue"
 
 LIMITS: tuple[float | None, ...] = (1, 2, 3, None)  # looseness limits in cells; None: unlimited
@@ -200,7 +205,7 @@ class Candidates:
         if key not in self._measured:
             m = self.m
             x0 = m.first_indent if a == 0 else m.indent
-            line = self.para.layout(a, e, half_end, x0, self.avail(a), True, False)
+            line = placement.layout(self.para, a, e, half_end, x0, self.avail(a), True, False)
             self._measured[key] = on_cells([g.x + g.dx for g in line.glyphs if not g.char.isspace()], m.cell)
         return self._measured[key]
 
@@ -211,7 +216,7 @@ class Candidates:
         if key not in self._last:
             m = self.m
             x0 = m.first_indent if a == 0 else m.indent
-            line = self.para.layout(a, e, half_end, x0, self.avail(a), False, True)
+            line = placement.layout(self.para, a, e, half_end, x0, self.avail(a), False, True)
             if not self.pure(a, e) or abs(line.width - m.width) > FULL_TOL_PT:
                 self._last[key] = (0, 0)
             else:

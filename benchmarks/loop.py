@@ -193,10 +193,7 @@ class Typst:
 
 def project_copy(work: Path, name: str) -> Path:
     folder = work / name
-    for part in ("content", "layouts"):
-        shutil.copytree(ROOT / part, folder / part)
-    (folder / "fonts").mkdir()
-    shutil.copy(ROOT / "fonts" / "fonts.yaml", folder / "fonts" / "fonts.yaml")
+    shutil.copytree(ROOT / "content", folder / "content")  # the built-in layout and fonts serve it
     return folder
 
 

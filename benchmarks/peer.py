@@ -16,7 +16,8 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("JIANBAO_SHARED", ROOT.parent / "shared"))  # a worktree: JIANBAO_SHARED=/work/shared
+# ../shared beside the project; $JIANBAO_SHARED elsewhere (a worktree: /work/shared)
+SHARED = Path(os.environ.get("JIANBAO_SHARED") or ROOT.parent / "shared")
 TYPST_DIR = SHARED / "bench" / "typst"
 PDFCHECK = SHARED / "tools" / "pdfcheck"
 REFERENCE = SHARED / "reference" / "2018-06-print.txt"

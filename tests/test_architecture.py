@@ -20,7 +20,7 @@ FLOORS: dict[str, int] = {
     "source": 2, "design": 2, "fonts": 2,  # YAML → model; layout data; font roles and files
     "manuscripts": 2,  # Word, text and printed issues → YAML sources (may use source)
     "compose": 3,  # model + layout + fonts → pages as data
-    "render": 4,  # pages → PDF (and other formats)
+    "render": 4, "wordcache": 4,  # pages → PDF (and other formats); the segmenter's cuts kept on disk
     "warm": 4,  # content-keyed caches a watch loop keeps between builds (layout, fonts, breaks)
     "pipeline": 5,  # one build, atomic
     "archive": 6,  # many builds: batch, manifest, record, volume

@@ -207,6 +207,11 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
     try:
         if ofd_target is not None:
             ofd_tmp, ofd_held = _temporary(out_dir, prepared.issue.id, ".ofd")
+        from jianbao import wordcache
+        from jianbao.fonts.cache import default_cache_dir
+
+        words_dir = default_cache_dir()
+        wordcache.load(words_dir)  # cuts made before: a rebuild need not load the segmenter
         try:
             if warm is None:
                 document = compose(prepared.issue, prepared.layout, fonts)
@@ -214,6 +219,7 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
                 document = compose(prepared.issue, prepared.layout, fonts, warm.break_paragraph)
         except FieldTooLong as exc:  # at its place in the source, like any other problem of the issue
             raise ValidationFailed([_located(source, prepared.issue, exc)]) from None
+        wordcache.save(words_dir)
         if ofd_target is not None and ofd_tmp is not None:
             from jianbao.render.ofd import render_ofd
 
@@ -239,9 +245,12 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
                     leftover.unlink(missing_ok=True)
             if fd is not None:
                 os.close(fd)
+    titles = [BuildWarning(_title_place(source, prepared.issue.source, w.line, w.text), w.message)
+              for w in document.warnings]
     return BuildResult(
         target, len(document.pages), target.stat().st_size, time.perf_counter() - started, prepared.issue,
-        prepared.warnings, tuple(page for page, anchor in document.outline() if anchor.level == 0),
+        sorted([*prepared.warnings, *titles], key=lambda w: (w.location.line, w.location.column)),
+        tuple(page for page, anchor in document.outline() if anchor.level == 0),
         prepared.stand_ins, prepared.stand_fonts, tuple(document.short_pages), prepared.assignment, ofd_target,
     )
 
@@ -330,6 +339,19 @@ def interrupted_by_signals() -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def _title_place(source: Path, shown: str, line: int, text: str) -> Location:
+    """Where a centred text is in the source: its line (the article's, or the next lines) and column."""
+    try:
+        lines = read_text(source, shown).splitlines()
+    except ValidationFailed:
+        return Location(shown, line)
+    for number in range(max(line, 1), min(line + 12, len(lines) + 1)):
+        column = lines[number - 1].find(text)
+        if column >= 0:
+            return Location(shown, number, column + 1)
+    return Location(shown, line)
 
 
 def register_fonts(library: FontLibrary, assignment: Assignment) -> Fonts:

@@ -4,7 +4,7 @@ An issue's PDF depends on four inputs, each reduced to a SHA-256 hex digest:
 
 * ``source``  the bytes of its YAML file;
 * ``layout``  the bytes of the layout file it names (the folder's ``layouts/<name>.yaml``, else the
-  built-in one of that name);
+  built-in one of that name) and the words of the user dictionary it names (``typography.dictionary``);
 * ``fonts``   for every font role that layout uses, the faces that serve it — its own face and the
   later candidates that draw characters it lacks — (file, face index and the file's content hash),
   plus the built-in fonts.yaml, the folder's fonts/fonts.yaml and the list of files in its fonts/;
@@ -157,7 +157,10 @@ class Fingerprints:
             path = layout_path(self.root / "layouts", name)
             try:
                 digest = file_digest(path)
-                roles = frozenset(load_layout(path).roles())
+                layout = load_layout(path)
+                roles = frozenset(layout.roles())
+                if layout.typography.dictionary:  # the words of its user dictionary change the titles
+                    digest = bytes_digest("\n".join((digest, *layout.typography.dictionary)).encode())
             except (OSError, UserError):
                 digest, roles = None, None
             self._layouts[name] = (digest, roles)

@@ -11,8 +11,10 @@ from typing import NamedTuple
 from jianbao.compose.blocks import Block, must_break
 from jianbao.compose.frames import Item
 from jianbao.compose.linebreak import Line, Measure
+from jianbao.compose.linebreak.words import Dictionary
 from jianbao.compose.printed import label_head, print_run_text, signoff_text
-from jianbao.compose.textset import Face, Fonts, advance, break_text, line_runs, resolve, rule
+from jianbao.compose.textset import Face, Fonts, advance, line_runs, resolve, rule
+from jianbao.compose.titles import break_words, recipient_keep
 from jianbao.design.layout import Layout
 from jianbao.model import Closing
 
@@ -27,24 +29,31 @@ class _Row(NamedTuple):
 
 
 class ClosingBlock(Block):
-    def __init__(self, closing: Closing, layout: Layout, fonts: Fonts) -> None:
+    def __init__(self, closing: Closing, layout: Layout, fonts: Fonts, words: Dictionary | None = None) -> None:
         super().__init__()
         self.closing = closing
         self.layout = layout
         self.face: Face = resolve(layout.closing.style, fonts)
+        self.words = words
         self.rows = self._rows()
         self.content_height = sum(self._row_height(r) for r in self.rows)
 
-    def _label_lines(self, label: str, text: str, width: float) -> list[Line]:
-        """``label：text`` with continuation lines aligned after the label."""
+    def _label_lines(self, label: str, text: str, width: float, recipients: bool = False) -> list[Line]:
+        """``label：text`` with continuation lines aligned after the label; a list of recipients breaks
+        only between recipients, other text only between words (compose/titles.py)."""
         head = label_head(label)
         hang = sum(advance(ch, self.face.font, self.face.size) for ch in head)
-        measure = Measure(width=width, cell=self.face.size, indent=hang, latin_gap=self.face.size / 4)
-        return break_text([(head + text, 0)], [self.face], measure)
+        gap = self.layout.typography.latin_gap * self.face.size
+        # a list broken only between recipients is set ragged: spreading its lines would open gaps
+        measure = Measure(width=width, cell=self.face.size, indent=hang, latin_gap=gap, justify=not recipients)
+        full = head + text
+        keep = recipient_keep(full, len(head)) if recipients else None
+        return break_words(full, self.face, measure, self.words, keep)
 
     def _plain(self, text: str, width: float) -> list[Line]:
-        measure = Measure(width=width, cell=self.face.size, justify=False)
-        return break_text([(text, 0)], [self.face], measure)
+        gap = self.layout.typography.latin_gap * self.face.size
+        measure = Measure(width=width, cell=self.face.size, justify=False, latin_gap=gap)
+        return break_words(text, self.face, measure, self.words)
 
     def _rows(self) -> list[_Row]:
         d = self.layout.closing
@@ -53,7 +62,7 @@ class ClosingBlock(Block):
         rows: list[_Row] = [_Row("rule", weight=d.rule_thick)]
         dist: list[VisualLine] = []
         for item in c.distribution:
-            dist += [((0.0, line),) for line in self._label_lines(item.label, item.text, inner)]
+            dist += [((0.0, line),) for line in self._label_lines(item.label, item.text, inner, recipients=True)]
         if c.print_run is not None:
             dist += [((inner - line.width, line),) for line in self._plain(print_run_text(c.print_run), inner)]
         if dist:

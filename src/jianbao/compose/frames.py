@@ -80,6 +80,15 @@ class Frame(NamedTuple):
 Item = TextRun | Rule | Anchor | Frame
 
 
+class LayoutWarning(NamedTuple):
+    """Something the layout could not do as the design asks (a title that had to cut a word), at the
+    source line of the text it concerns."""
+
+    line: int
+    message: str
+    text: str = ""  # the text, to find its column on that line
+
+
 @dataclass
 class Page:
     items: list[Item] = field(default_factory=list)
@@ -106,6 +115,7 @@ class Document:
     metadata: Metadata
     pages: list[Page] = field(default_factory=list)
     short_pages: list[tuple[int, int]] = field(default_factory=list)  # (page, grid lines missing)
+    warnings: list[LayoutWarning] = field(default_factory=list)
 
     def outline(self) -> list[tuple[int, Anchor]]:
         """(page index from 0, anchor) in reading order."""

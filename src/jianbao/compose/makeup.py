@@ -200,7 +200,7 @@ def compose(issue: Issue, layout: Layout, fonts: Fonts,
             if again.fill.score() < best.fill.score():
                 pins, best = _pins(together), again
     tried: set[Change] = set()
-    for _ in range(MAKEUP_PASSES):
+    for _ in range(MAKEUP_PASSES + 2 * len(best.fill.short_pages())):  # a long issue has more to fill
         chosen = _next_try(best.fill, pins, tried)
         if not chosen:
             break
@@ -209,7 +209,9 @@ def compose(issue: Issue, layout: Layout, fonts: Fonts,
         again = _Layout(story, trial)
         if again.fill.score() < best.fill.score():
             pins, best = trial, again
-    return best.document()
+    document = best.document()
+    document.warnings = list(story.warnings)
+    return document
 
 
 def _pins(changes: list[Change]) -> dict[Ref, int]:

@@ -9,7 +9,8 @@ from dataclasses import replace
 from jianbao.compose.blocks import Block
 from jianbao.compose.frames import Item
 from jianbao.compose.printed import masthead_number
-from jianbao.compose.textset import Fonts, advance, resolve, rule, spread, tracked, tracked_width
+from jianbao.compose.spacing import spaced, spaced_width
+from jianbao.compose.textset import Fonts, advance, resolve, rule, spread
 from jianbao.design.layout import Layout
 from jianbao.errors import FieldTooLong
 from jianbao.model import Issue
@@ -80,14 +81,15 @@ class Masthead(Block):
         style = getattr(m, style_name)
         face = resolve(style, self.fonts)
         tracking = style.tracking
-        width = tracked_width(text, face, tracking)
+        gap = self.layout.typography.latin_gap
+        width = spaced_width(text, face, tracking, gap)
         if fit and width > self.width:  # a long series title shrinks to the block width, legibly
             scale = self.width / width
             _legible(fit, text, face.size, scale)
             face = replace(face, size=face.size * scale)
-            width = tracked_width(text, face, tracking)
+            width = spaced_width(text, face, tracking, gap)
         # centre the ink, not the trailing tracking
-        tracked(out, text, (self.width - width) / 2, self.height - baseline, face, tracking)
+        spaced(out, text, (self.width - width) / 2, self.height - baseline, face, tracking, gap)
 
     def items(self) -> list[Item]:
         m = self.layout.masthead
@@ -107,8 +109,9 @@ class Masthead(Block):
         unit_w = max(widths)
         # units and office wording too long for the line beside the date: both shrink to fit
         cell = self.layout.page.cell
-        room = self.width - tracked_width(issue.date_label, date_face, 0) - 1.5 * cell
-        office_w = tracked_width(issue.office, office_face, 0)
+        latin = self.layout.typography.latin_gap
+        room = self.width - spaced_width(issue.date_label, date_face, 0, latin) - 1.5 * cell
+        office_w = spaced_width(issue.office, office_face, 0, latin)
         if unit_w + office_w > room:
             scale = max(room, 0.0) / (unit_w + office_w)
             longest = max(issue.units, key=len)
@@ -127,10 +130,10 @@ class Masthead(Block):
         if issue.office:
             x = unit_w + self.layout.page.cell * 0.5
             y = self.height - (first + last) / 2
-            tracked(out, issue.office, x, y, office_face, 0)
+            spaced(out, issue.office, x, y, office_face, 0, latin)
         date = issue.date_label
-        date_w = tracked_width(date, date_face, 0)
-        tracked(out, date, self.width - date_w, self.height - last, date_face, 0)
+        date_w = spaced_width(date, date_face, 0, latin)
+        spaced(out, date, self.width - date_w, self.height - last, date_face, 0, latin)
 
         rule_y = self.height - self._rule_from_top()
         out.append(rule(0, self.width, rule_y, m.rule.colour, m.rule.weight))

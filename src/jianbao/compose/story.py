@@ -12,7 +12,8 @@ from jianbao.compose.closing import ClosingBlock
 from jianbao.compose.gridblocks import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext, Ref
 from jianbao.compose.linebreak import BrokenParagraph, Item, Line, Measure, Variant, is_cjk
 from jianbao.compose.masthead import Masthead
-from jianbao.compose.textset import Face, Fonts, balance_text, break_text, items, resolve, tracked_width
+from jianbao.compose.textset import Face, Fonts, break_text, items, resolve, tracked_width
+from jianbao.compose.titles import TitleWarning, break_words, issue_dictionary, set_title, warning_text
 from jianbao.design.layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
 from jianbao.model import Article, Heading, Issue, Paragraph
 
@@ -46,6 +47,8 @@ class StoryBuilder:
         self.grid = Grid(pitch=page.pitch, size=self.body.size, width=page.block_width)
         self.cell = page.cell
         self.typography = layout.typography
+        self.words = issue_dictionary(issue, layout)  # names no centred or listed line cuts
+        self.warnings: list[TitleWarning] = []  # centred texts that could not keep every word whole
 
     def face(self, style: TextStyle) -> Face:
         return resolve(style, self.fonts)
@@ -102,10 +105,18 @@ class StoryBuilder:
         return GridLines(lines, [face], self.grid, bookmark=bookmark, splittable=False, space_before=extra,
                          ref=ref, pin=extra)
 
+    def _title(self, text: str, face: Face, line: int) -> list[Line]:
+        """A centred text broken between words only (compose/titles.py); a warning where it cannot be."""
+        t = self.typography
+        found = set_title(text, face, self.layout.page.block_width, t.latin_gap, t.titles, self.words)
+        if not found.whole:
+            self.warnings.append(TitleWarning(line, warning_text(text, found.lines), text))
+        return found.lines
+
     def centred(self, text: str, style: TextStyle, *, bookmark: Bookmark | None = None,
-                space_before: int = 0, ref: Ref | None = None, pin: int = 0) -> GridLines:
+                space_before: int = 0, ref: Ref | None = None, pin: int = 0, line: int = 0) -> GridLines:
         face = self.face(style)
-        lines = self._lines(("c", text, style), balance_text, text, face, self.layout.page.block_width)
+        lines = self._lines(("c", text, style), self._title, text, face, line)
         return GridLines(
             lines, [face], self.grid, centred=True, line_pitch=style.line_pitch if len(lines) > 1 else 1.0,
             space_before=space_before, space_after=style.space_after, bookmark=bookmark, splittable=False,
@@ -133,7 +144,8 @@ class StoryBuilder:
         blocks: list[Block] = [head]
         for article in self.issue.articles:
             measure = self.measure(entry, indent=hang, first=hang)
-            lines = self._lines(("toc", article.toc_text), break_text, [(article.toc_text, 0)], [eface], measure)
+            lines = self._lines(("toc", article.toc_text), break_words, article.toc_text, eface, measure, self.words,
+                                None, self.typography.titles.quote_chars)
             marks = [(0, entry.marker, 0.0, eface)] if entry.marker else []
             blocks.append(GridLines(lines, [eface], self.grid, decorations=marks))
         blocks.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))
@@ -145,12 +157,13 @@ class StoryBuilder:
         ref = Ref(number, 0, "title")
         extra = self.pins.get(ref, 0)
         title = self.centred(article.title, title_style, bookmark=Bookmark(f"a{number}", article.title, 0),
-                             space_before=(0 if first else title_style.space_before) + extra, ref=ref, pin=extra)
+                             space_before=(0 if first else title_style.space_before) + extra, ref=ref, pin=extra,
+                             line=article.line)
         heads: list[GridLines] = [title]
         for text, name in ((article.subtitle, "subtitle"), (article.byline, "byline"),
                            (article.dateline, "dateline")):
             if text:
-                heads.append(self.centred(text, self.layout.style(name)))
+                heads.append(self.centred(text, self.layout.style(name), line=article.line))
         out: list[Block] = []
         pending: list[GridLines] = heads
         h_index = 0
@@ -180,7 +193,7 @@ class StoryBuilder:
         c = self.issue.closing
         if c.distribution or c.contacts or c.signoff or c.print_run is not None:
             if self._closing is None:
-                self._closing = ClosingBlock(c, self.layout, self.fonts)
+                self._closing = ClosingBlock(c, self.layout, self.fonts, self.words)
             story.append(copy.copy(self._closing))
         self._link_next_min(story)
         return story

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -97,8 +97,11 @@ def items(runs: Iterable[tuple[str, int]], faces: Sequence[Face]) -> list[Item]:
     return out
 
 
-def break_text(runs: Iterable[tuple[str, int]], faces: Sequence[Face], measure: Measure) -> list[Line]:
-    return break_paragraph(items(runs, faces), measure)
+def break_text(
+    runs: Iterable[tuple[str, int]], faces: Sequence[Face], measure: Measure, keep: Collection[int] = ()
+) -> list[Line]:
+    """``keep``: character indices no line may start with (inside words, see compose/titles.word_keep)."""
+    return break_paragraph(items(runs, faces), measure, keep)
 
 
 def balance_text(text: str, face: Face, width: float) -> list[Line]:

@@ -103,13 +103,51 @@ class PageNumber:
 
 
 @dataclass(frozen=True)
+class TitleCosts:
+    """Weights of the title breaker's cost function (compose/titles.py), for centred lines: titles,
+    subtitles, bylines, datelines (GB/T 9704 §7.3.1: 词意完整，排列对称，长短适宜，梯形或菱形).
+    The candidate breaks with the smallest sum win. Per break: ``inside_word`` (cuts a dictionary
+    word), ``number_unit`` (2020|年, 第|3), ``short_quote`` (inside “亩均效益”), and the break's own
+    price — ``after_pause`` after one of ``pauses`` (、，：；), ``before_connective`` before one of
+    ``connectives`` (暨, 在, 关于, ——, （), ``particle`` before one of ``particles`` (的, 之, 地, 得,
+    了, 着, 过: they bind to the word before; a line that starts with 的 reads as a fragment), ``plain``
+    elsewhere. Per line: ``short_line`` (one or
+    two characters), ``shape`` (longer than the line above, in a title that is not a diamond),
+    ``extra_line`` (beyond the fewest lines the title fits in). Once: ``diamond`` (short–long–short
+    instead of a trapezoid, three lines or more), and ``balance`` per cell² of the variance of the
+    lines' widths. ``quote_chars``: the longest quotation kept on one line."""
+
+    inside_word: float = 1000.0
+    number_unit: float = 1000.0
+    short_quote: float = 500.0
+    short_line: float = 2000.0
+    shape: float = 300.0
+    extra_line: float = 40.0
+    diamond: float = 3.0
+    balance: float = 1.0
+    plain: float = 12.0
+    after_pause: float = 0.0
+    before_connective: float = 2.0
+    particle: float = 30.0
+    pauses: str = "、，：；"
+    connectives: tuple[str, ...] = ("暨", "在", "关于", "——", "（")
+    particles: str = "的之地得了着过"
+    quote_chars: int = 8
+
+
+@dataclass(frozen=True)
 class Typography:
     """Chinese line-layout switches (W3C clreq, GB/T 15834)."""
 
-    latin_gap: float = 0.25  # Han–Latin/digit gap, in em of the body size (clreq §3.2.2)
+    # Han–Latin/digit gap, in em of each text's own size, the same for every role: body, headings,
+    # titles, contents, masthead, closing block (clreq §3.2.2); 0 for none
+    latin_gap: float = 0.25
     compress_adjacent: bool = True  # two adjacent marks in 1.5 cells where a line needs it
     hanging: bool = False  # 、，。 may hang past the right edge (off in mainland practice)
     latin_role: str | None = None  # font role for Latin letters and digits (None: the CJK face's own)
+    # words every line that keeps its words knows (the layout's `dictionary` file, one word a line)
+    dictionary: tuple[str, ...] = ()
+    titles: TitleCosts = TitleCosts()
 
 
 @dataclass(frozen=True)

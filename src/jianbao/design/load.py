@@ -21,9 +21,28 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from jianbao import defaults
-from jianbao.design.layout import CMYK, ClosingDesign, Layout, Masthead, Page, PageNumber, Rule, TextStyle, Typography
-from jianbao.errors import LayoutError, LayoutInvalid, Location, SourceError, ValidationFailed, display_path
-from jianbao.files import excerpt
+from jianbao.design.layout import (
+    CMYK,
+    ClosingDesign,
+    Layout,
+    Masthead,
+    Page,
+    PageNumber,
+    Rule,
+    TextStyle,
+    TitleCosts,
+    Typography,
+)
+from jianbao.errors import (
+    LayoutError,
+    LayoutInvalid,
+    Location,
+    SourceError,
+    ValidationFailed,
+    display_path,
+    os_reason,
+)
+from jianbao.files import excerpt, read_regular
 from jianbao.yamlfile.nodes import child_path, compose_text, node_location, read_text
 
 MM = 72 / 25.4
@@ -67,6 +86,7 @@ class _Reader:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.base = Path(".")  # the layout's folder, for the files it names (typography.dictionary)
         self.errors: list[SourceError] = []
         self.colours: dict[str, CMYK] = {}
         self._constructor = SafeConstructor()
@@ -223,6 +243,7 @@ def load_layout(path: Path) -> Layout:
     except ValidationFailed as exc:
         raise LayoutInvalid(exc.errors) from None
     r = _Reader(file)
+    r.base = path.parent
     r.errors.extend(composed.errors)
     layout = r.attempt(lambda: _layout(r, composed.root, path.stem))
     if layout is None or r.errors:
@@ -277,7 +298,8 @@ _PAGE_KEYS = ("width", "height", "margin_top", "margin_left", "block_width", "bl
 _MASTHEAD_KEYS = {"lines", "title", "edition", "number", "units", "office", "date", "rule"}
 _CLOSING_KEYS = {"style", "inset", "line_pitch", "padding", "rule_thick", "rule_thin", "contact_columns",
                  "column_split", "signoff_gap"}
-_TYPOGRAPHY_KEYS = {"latin_gap", "compress_adjacent", "hanging", "latin_role"}
+_TYPOGRAPHY_KEYS = {"latin_gap", "compress_adjacent", "hanging", "latin_role", "dictionary", "titles"}
+MAX_DICTIONARY_BYTES = 4 << 20  # a user dictionary of names: tens of thousands of words at most
 
 
 def _required(r: _Reader, parent: Node | None, fields: dict[str, tuple[Node, Node]], key: str, field: str) -> Node:
@@ -509,8 +531,71 @@ def _typography(r: _Reader, t: dict[str, tuple[Node, Node]]) -> Typography:
         latin_role = r.attempt(lambda: r.role(t["latin_role"][1], "typography.latin_role"))
         if latin_role is None:
             raise _Invalid()
-    if latin_gap is None or compress is None or hanging is None:
+    dictionary = r.attempt(lambda: _dictionary(r, t["dictionary"][1])) if "dictionary" in t else ()
+    titles = r.attempt(lambda: _title_costs(r, t["titles"][1])) if "titles" in t else TitleCosts()
+    if latin_gap is None or compress is None or hanging is None or dictionary is None or titles is None:
         raise _Invalid()
-    return Typography(latin_gap=latin_gap, compress_adjacent=compress, hanging=hanging, latin_role=latin_role)
+    return Typography(latin_gap=latin_gap, compress_adjacent=compress, hanging=hanging, latin_role=latin_role,
+                      dictionary=dictionary, titles=titles)
+
+
+def _dictionary(r: _Reader, node: Node) -> tuple[str, ...]:
+    """The words of the layout's user dictionary (``typography.dictionary``: a file beside the layout,
+    one word a line, in jieba's format — ``词 [词频] [词性]``; ``#`` starts a comment)."""
+    field = "typography.dictionary"
+    name = r.text(node, field, 255)
+    if not name.strip():
+        raise r.fail(node, field, "应为词典文件名（与版式文件同目录，每行一个词）")
+    path = r.base / name
+    try:
+        text = read_regular(path, MAX_DICTIONARY_BYTES).decode("utf-8-sig")
+    except FileNotFoundError:
+        raise r.fail(node, field, f"找不到词典文件 {display_path(path)}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = os_reason(exc) if isinstance(exc, OSError) else "不是 UTF-8 文本"
+        raise r.fail(node, field, f"词典文件 {display_path(path)} 无法读取（{why}）") from None
+    words = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].split()
+        if line:
+            words.append(line[0])
+    return tuple(words)
+
+
+_COST_NUMBERS = {
+    "inside_word", "number_unit", "short_quote", "short_line", "shape", "extra_line", "diamond", "balance",
+    "plain", "after_pause", "before_connective", "particle",
+}
+
+
+def _title_costs(r: _Reader, node: Node) -> TitleCosts:
+    """``typography.titles``: the title breaker's weights (see TitleCosts), each optional."""
+    field = "typography.titles"
+    d = r.mapping(node, field, {*_COST_NUMBERS, "pauses", "particles", "connectives", "quote_chars"})
+    values: dict[str, Any] = {}
+    bad = False
+    for key in sorted(_COST_NUMBERS & set(d)):
+        v = r.attempt(lambda k=key: r.number(d[k][1], f"{field}.{k}", 0, 100000))  # type: ignore[misc]
+        bad |= v is None
+        values[key] = v
+    for key in ("pauses", "particles"):
+        if key in d:
+            values[key] = r.attempt(lambda k=key: r.text(d[k][1], f"{field}.{k}", 40))  # type: ignore[misc]
+            bad |= values[key] is None
+    if "connectives" in d:
+        seq = d["connectives"][1]
+        if not isinstance(seq, SequenceNode) or not seq.value:
+            r.problem(seq, f"{field}.connectives", "应为词的列表，如 [暨, 在, 关于]")
+            bad = True
+        else:
+            words = [r.attempt(lambda n=item: r.text(n, f"{field}.connectives", 10)) for item in seq.value]
+            bad |= any(w is None or not w for w in words)
+            values["connectives"] = tuple(w for w in words if w)
+    if "quote_chars" in d:
+        values["quote_chars"] = r.attempt(lambda: r.integer(d["quote_chars"][1], f"{field}.quote_chars", 0, 50))
+        bad |= values["quote_chars"] is None
+    if bad:
+        raise _Invalid()
+    return TitleCosts(**values)
 
 

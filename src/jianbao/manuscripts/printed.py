@@ -52,7 +52,7 @@ def masthead(cells: list[str], issue: DraftIssue) -> None:
     """Series, edition, 期号, units, office and date from the masthead's cells, in reading order."""
     rest: list[str] = []
     numbered = False
-    for index, cell in enumerate(c.strip() for c in cells):
+    for index, cell in enumerate(_joined_numbers(cells)):
         squeezed = _squeeze(cell)
         if not squeezed:
             continue
@@ -73,6 +73,21 @@ def masthead(cells: list[str], issue: DraftIssue) -> None:
         else:
             rest.append(squeezed)
     issue.units = tuple(rest)
+
+
+_NUMBERISH = set("0123456789年第期月日总（）() \u3000")
+
+
+def _joined_numbers(cells: list[str]) -> list[str]:
+    """The cells with the pieces of one 期号 or date joined again: the layout's Han–digit gap sets
+    “2018 年第 6 期” as several text objects."""
+    out: list[str] = []
+    for cell in (c.strip() for c in cells):
+        if out and cell and set(cell) <= _NUMBERISH and set(out[-1]) <= _NUMBERISH and out[-1]:
+            out[-1] += cell
+        else:
+            out.append(cell)
+    return out
 
 
 # -- closing block ----------------------------------------------------------------------------------
