@@ -255,7 +255,7 @@ def _execute(jobs: list[Job], workers: int, build: Callable[[Job], Outcome],
                 while queue and len(running) < workers:
                     job = queue.popleft()
                     receive, send = ctx.Pipe(duplex=False)
-                    process = ctx.Process(target=serve, args=(build, job, send), name=f"make-issue {job.id}",
+                    process = ctx.Process(target=serve,  # type: ignore[attr-defined]  # (typeshed's BaseContext) args=(build, job, send), name=f"make-issue {job.id}",
                                           daemon=True)
                     process.start()
                     send.close()

@@ -23,10 +23,14 @@ import importlib.metadata
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jianbao import __version__
 from jianbao.errors import UserError
 from jianbao.files import open_regular
+
+if TYPE_CHECKING:
+    from jianbao.fonts import FontLibrary
 
 # The layers that make a PDF (see the package's folders): editing anything else — the archive, the
 # command line — must not force a rebuild of the archive.
@@ -119,7 +123,7 @@ class Fingerprints:
         self._program: str | None = None
         self._layouts: dict[str, tuple[str | None, frozenset[str] | None]] = {}
         self._fonts: dict[frozenset[str], str | None] = {}
-        self._library = None  # jianbao.fonts.FontLibrary, made on first use
+        self._library: FontLibrary | None = None  # made on first use
         self._font_base: str | None = None
 
     @property

@@ -22,6 +22,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from jianbao import portable
 from jianbao.archive.fingerprint import Inputs
@@ -96,7 +97,7 @@ class IssueMeta:
         )
 
     @classmethod
-    def from_json(cls, data: dict) -> IssueMeta:
+    def from_json(cls, data: dict[str, Any]) -> IssueMeta:
         """Raises TypeError/KeyError/ValueError unless every field has its type (a damaged manifest is
         no manifest). The fields added later (the closing block, article pages, stand-in fonts) may
         be missing from an older entry: it is then incomplete and built again."""
@@ -134,7 +135,7 @@ _META_TYPES: dict[str, tuple[type, ...]] = {
 }
 _LATER_TYPES: dict[str, tuple[type, ...]] = {
     "distribution": (list, type(None)), "print_run": (int, type(None)), "signoff": (list,),
-    "article_pages": (list,), "stand_in_fonts": (dict,),
+    "article_pages": (list,), "stand_in_fonts": (dict[str, Any],),
 }
 _PDF_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,), "size": (int,), "mtime_ns": (int,), "sha256": (str,), "pages": (int,),
@@ -171,7 +172,7 @@ class Entry:
     meta: IssueMeta
     ofd: PdfFile | None = None  # the OFD made with the PDF (make-issue --ofd), same fields
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = {
             "source": self.source,
             "inputs": self.inputs.to_json(),
@@ -199,8 +200,8 @@ class Entry:
             return None
 
 
-def _fields(record: PdfFile | IssueMeta) -> dict:
-    """A flat record as a dict for JSON (tuples become lists): what ``dataclasses.asdict`` gives, without
+def _fields(record: PdfFile | IssueMeta) -> dict[str, Any]:
+    """A flat record as a dict[str, Any] for JSON (tuples become lists): what ``dataclasses.asdict`` gives, without
     its deep copy, which took most of the time of saving a manifest of a few hundred issues."""
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
@@ -258,7 +259,7 @@ class Manifest:
         """Forget entries whose PDF is gone or was replaced by something this manifest did not record."""
         self.entries = {k: e for k, e in self.entries.items() if self.current(k) is not None}
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "issues": {k: self.entries[k].to_json() for k in sorted(self.entries)}}
 
     def save(self) -> bool:
@@ -266,8 +267,8 @@ class Manifest:
         return write_if_changed(self.path, dumps_by_line(self.to_json(), "issues"))
 
 
-def dumps_by_line(doc: dict, key: str) -> bytes:
-    """``doc`` as JSON with each item of ``doc[key]`` (a dict or a list) on a line of its own: as easy
+def dumps_by_line(doc: dict[str, Any], key: str) -> bytes:
+    """``doc`` as JSON with each item of ``doc[key]`` (a dict[str, Any] or a list) on a line of its own: as easy
     to read and to diff as an indented file, and written by json's C encoder (an indented dump of a
     few hundred issues takes the pure-Python one, ten times slower, on every build)."""
 

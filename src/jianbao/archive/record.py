@@ -68,12 +68,12 @@ def is_ours(path: Path) -> bool:
     return any(m in head for m in marks)
 
 
-def rows(manifest: Manifest) -> list[dict]:
+def rows(manifest: Manifest) -> list[dict[str, Any]]:
     entries = sorted(manifest.entries.values(), key=lambda e: (e.meta.year, e.meta.number, e.id))
     return [_with_ofd(_row(e), manifest, e.id) for e in entries]
 
 
-def _with_ofd(row: dict, manifest: Manifest, issue_id: str) -> dict:
+def _with_ofd(row: dict[str, Any], manifest: Manifest, issue_id: str) -> dict[str, Any]:
     """The OFD made with the PDF (make-issue --ofd), while it is still the file written: name and SHA-256."""
     ofd = manifest.current_ofd(issue_id)
     if ofd is not None:
@@ -81,7 +81,7 @@ def _with_ofd(row: dict, manifest: Manifest, issue_id: str) -> dict:
     return row
 
 
-def _row(entry: Entry) -> dict:
+def _row(entry: Entry) -> dict[str, Any]:
     m = entry.meta
     return {
         "id": entry.id,
@@ -111,7 +111,7 @@ def _stand_ins(row: dict[str, Any]) -> str:
     return "；".join(f"{ROLE_NAMES.get(role, role)}：{font}" for role, font in row["stand_in_fonts"].items())
 
 
-def volumes(out_dir: Path) -> list[dict]:
+def volumes(out_dir: Path) -> list[dict[str, Any]]:
     """The yearly volumes in ``out_dir`` (YYYY-volume.pdf), by year: file and size. (Not hashed: they
     are bound from the issues, whose checksums the record gives, and hashing a few years of volumes
     would cost every single build a tenth of a second.)"""
@@ -139,7 +139,7 @@ def write_record(manifest: Manifest) -> list[Path]:
     return list(files)
 
 
-def to_json(data: list[dict], bound: list[dict] | None = None) -> bytes:
+def to_json(data: list[dict[str, Any]], bound: list[dict[str, Any]] | None = None) -> bytes:
     doc = {"format": 1, "generator": f"jianbao {__version__}", "volumes": bound or [], "issues": data}
     return dumps_by_line(doc, "issues")
 
@@ -157,11 +157,11 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _distribution_lines(row: dict) -> list[str]:
+def _distribution_lines(row: dict[str, Any]) -> list[str]:
     return [f"{d['label']}：{'；'.join(d['groups'])}。" for d in row["distribution"]]
 
 
-def _signoff(row: dict) -> tuple[dict[str, str], list[str]]:
+def _signoff(row: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
     """(名字 by role for 签发/审核/编辑, “职责：名字” for any other role)."""
     known: dict[str, str] = {}
     others: list[str] = []
@@ -173,7 +173,7 @@ def _signoff(row: dict) -> tuple[dict[str, str], list[str]]:
     return known, others
 
 
-def to_csv(data: list[dict]) -> bytes:
+def to_csv(data: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -255,7 +255,7 @@ def _dash() -> str:
     return '<span class="empty">—</span>'
 
 
-def to_html(data: list[dict], bound: list[dict] | None = None) -> bytes:
+def to_html(data: list[dict[str, Any]], bound: list[dict[str, Any]] | None = None) -> bytes:
     e = html.escape
     bound = bound or []
     series = sorted({r["series"] for r in data})

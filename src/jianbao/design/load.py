@@ -588,7 +588,8 @@ def _title_costs(r: _Reader, node: Node) -> TitleCosts:
             r.problem(seq, f"{field}.connectives", "应为词的列表，如 [暨, 在, 关于]")
             bad = True
         else:
-            words = [r.attempt(lambda n=item: r.text(n, f"{field}.connectives", 10)) for item in seq.value]
+            words = [r.attempt(lambda n=item: r.text(n, f"{field}.connectives", 10))  # type: ignore[misc]
+                     for item in seq.value]
             bad |= any(w is None or not w for w in words)
             values["connectives"] = tuple(w for w in words if w)
     if "quote_chars" in d:

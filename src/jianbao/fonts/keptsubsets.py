@@ -27,8 +27,8 @@ def kept_subsets_font() -> type:
 
 
 def _make_class() -> type:
-    from reportlab.pdfbase import pdfdoc  # type: ignore[import-untyped]
-    from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import TTFont
 
     class KeptCompress:
         """ReportLab's Flate filter (``pdfdoc.PDFZCompress``), remembering its last input and output."""

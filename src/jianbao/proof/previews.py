@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from jianbao.errors import OutputError, UsageError, display_path
 
 if TYPE_CHECKING:
-    import pypdfium2  # type: ignore[import-untyped]
+    import pypdfium2
     from PIL.Image import Image
 
 DEFAULT_DPI = 120
@@ -49,7 +49,7 @@ def check_dpi(dpi: int) -> None:
 
 @contextmanager
 def _document(pdf: bytes) -> Iterator[pypdfium2.PdfDocument]:
-    import pypdfium2  # type: ignore[import-untyped]
+    import pypdfium2
 
     doc = pypdfium2.PdfDocument(pdf)
     try:
@@ -67,7 +67,8 @@ def render_pages(pdf: bytes, dpi: int) -> list[Image]:
 def _render(page: pypdfium2.PdfPage, scale: float) -> Image:
     try:
         bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=False)
-        return bitmap.to_pil().convert("RGB")
+        image: Image = bitmap.to_pil().convert("RGB")
+        return image
     finally:
         page.close()
 

@@ -156,7 +156,9 @@ class Prepared:
             raise ValueError(f"Measure.cell must be positive, got {m.cell!r}")
         self.items = items
         self.hanging = m.hanging
-        self._candidates_memo: tuple[tuple[float, float], tuple[list[int], dict, dict[int, float]]] | None = None
+        self._candidates_memo: tuple[
+            tuple[float, float], tuple[list[int], dict[int, list[tuple[int, bool, float]]], dict[int, float]]
+        ] | None = None
         cell = m.cell
         self.half = cell / 2
         self.tol = 1e-6 + 0.01 * cell

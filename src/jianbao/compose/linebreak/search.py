@@ -211,7 +211,7 @@ def greedy(
         avail = fill[li] if li < len(fill) else (avail_first if a == 0 else avail_rest)
         lim = avail + tol
         best = -1
-        half_end = False
+        half_end: int = False  # False, True (a half-width mark) or _HANG
         c = nf[a]
         while True:
             wc = S[c + 1] - S[a] + J[c] - J[a]
@@ -243,7 +243,7 @@ def greedy(
             # The first cluster of the line is wider than the line: unavoidable split.
             best = _split(p, a, a, c, lim, avail, midline=False)
             break
-        plan.append((a, best, half_end))
+        plan.append((a, best, half_end))  # type: ignore[arg-type]  # half_end may be _HANG (2)
         a = best + 1
     return plan
 
