@@ -255,8 +255,8 @@ def _execute(jobs: list[Job], workers: int, build: Callable[[Job], Outcome],
                 while queue and len(running) < workers:
                     job = queue.popleft()
                     receive, send = ctx.Pipe(duplex=False)
-                    process = ctx.Process(target=serve,  # type: ignore[attr-defined]  # (typeshed's BaseContext) args=(build, job, send), name=f"make-issue {job.id}",
-                                          daemon=True)
+                    process = ctx.Process(  # type: ignore[attr-defined]  # (typeshed's BaseContext)
+                        target=serve, args=(build, job, send), name=f"make-issue {job.id}", daemon=True)
                     process.start()
                     send.close()
                     running[receive] = (process, job)

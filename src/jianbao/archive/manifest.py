@@ -135,7 +135,7 @@ _META_TYPES: dict[str, tuple[type, ...]] = {
 }
 _LATER_TYPES: dict[str, tuple[type, ...]] = {
     "distribution": (list, type(None)), "print_run": (int, type(None)), "signoff": (list,),
-    "article_pages": (list,), "stand_in_fonts": (dict[str, Any],),
+    "article_pages": (list,), "stand_in_fonts": (dict,),
 }
 _PDF_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,), "size": (int,), "mtime_ns": (int,), "sha256": (str,), "pages": (int,),
@@ -201,7 +201,7 @@ class Entry:
 
 
 def _fields(record: PdfFile | IssueMeta) -> dict[str, Any]:
-    """A flat record as a dict[str, Any] for JSON (tuples become lists): what ``dataclasses.asdict`` gives, without
+    """A flat record as a dict for JSON (tuples become lists): what ``dataclasses.asdict`` gives, without
     its deep copy, which took most of the time of saving a manifest of a few hundred issues."""
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
@@ -268,7 +268,7 @@ class Manifest:
 
 
 def dumps_by_line(doc: dict[str, Any], key: str) -> bytes:
-    """``doc`` as JSON with each item of ``doc[key]`` (a dict[str, Any] or a list) on a line of its own: as easy
+    """``doc`` as JSON with each item of ``doc[key]`` (a dict or a list) on a line of its own: as easy
     to read and to diff as an indented file, and written by json's C encoder (an indented dump of a
     few hundred issues takes the pure-Python one, ten times slower, on every build)."""
 
