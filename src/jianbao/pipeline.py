@@ -92,6 +92,7 @@ class Prepared:
     warnings: list[BuildWarning] = field(default_factory=list)
     stand_ins: list[str] = field(default_factory=list)  # roles a stand-in font serves, as told to the user
     stand_fonts: dict[str, str] = field(default_factory=dict)  # role → that stand-in font
+    source_lines: tuple[str, ...] = ()  # the source as read once, to locate what the layout reports
 
 
 @dataclass(frozen=True)
@@ -116,15 +117,15 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
     issue = load_issue(source, display_path(source))
     where = layout_path(project.layouts, issue.layout)
     layout = warm.layout(where) if warm else load_layout(where)
+    text = read_text(source, issue.source)  # read once: every message of this build is located in it
+    lines = text.splitlines()
     overflow = units_overflow(issue, layout)
     if overflow is not None:  # found before any font is read, so --check reports it too
-        raise ValidationFailed([_located(source, issue, overflow)])
+        raise ValidationFailed([_located(lines, issue, overflow)])
     library = project.font_library() if warm is None else warm.font_library(project.fonts_dir / "fonts.yaml",
                                                                             project.fonts_dir)
     printed = issue_texts(issue, layout)
     chars = chars_by_role(printed)
-    text = read_text(source, issue.source)  # to locate characters in messages
-    lines = text.splitlines()
     assignment, warnings = assign_fonts(value_locator(text, issue.source), issue, library, chars)
     for note in library.unreadable(chars):  # a damaged licensed font must not go unnoticed
         file, _, why = note.partition("：")
@@ -133,7 +134,7 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
     warnings.sort(key=lambda w: (w.location.line, w.location.column))
     stand = library.stand_ins(chars)
     return Prepared(issue, layout, library, chars, assignment, warnings, library.stand_in_messages(chars),
-                    {s.role: s.font for s in stand})
+                    {s.role: s.font for s in stand}, tuple(lines))
 
 
 def assign_fonts(
@@ -218,7 +219,7 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
             else:
                 document = compose(prepared.issue, prepared.layout, fonts, warm.break_paragraph)
         except FieldTooLong as exc:  # at its place in the source, like any other problem of the issue
-            raise ValidationFailed([_located(source, prepared.issue, exc)]) from None
+            raise ValidationFailed([_located(list(prepared.source_lines), prepared.issue, exc)]) from None
         wordcache.save(words_dir)
         if ofd_target is not None and ofd_tmp is not None:
             from jianbao.render.ofd import render_ofd
@@ -245,7 +246,8 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
                     leftover.unlink(missing_ok=True)
             if fd is not None:
                 os.close(fd)
-    titles = [BuildWarning(_title_place(source, prepared.issue.source, w.line, w.text), w.message)
+    lines = list(prepared.source_lines)
+    titles = [BuildWarning(Location(prepared.issue.source, *find_in_source(lines, w.text, w.line)), w.message)
               for w in document.warnings]
     return BuildResult(
         target, len(document.pages), target.stat().st_size, time.perf_counter() - started, prepared.issue,
@@ -266,11 +268,7 @@ def _temporary(out_dir: Path, issue_id: str, suffix: str) -> tuple[Path, int]:
     return Path(name), fd
 
 
-def _located(source: Path, issue: Issue, exc: FieldTooLong) -> SourceError:
-    try:
-        lines = read_text(source, issue.source).splitlines()
-    except ValidationFailed:
-        lines = []
+def _located(lines: list[str], issue: Issue, exc: FieldTooLong) -> SourceError:
     line, column = find_in_source(lines, exc.text) if exc.text else (0, 0)
     if not line:
         line, column = find_in_source(lines, f"{exc.field}:")
@@ -340,18 +338,6 @@ def interrupted_by_signals() -> Iterator[None]:
         for sig, old in previous.items():
             signal.signal(sig, old)
 
-
-def _title_place(source: Path, shown: str, line: int, text: str) -> Location:
-    """Where a centred text is in the source: its line (the article's, or the next lines) and column."""
-    try:
-        lines = read_text(source, shown).splitlines()
-    except ValidationFailed:
-        return Location(shown, line)
-    for number in range(max(line, 1), min(line + 12, len(lines) + 1)):
-        column = lines[number - 1].find(text)
-        if column >= 0:
-            return Location(shown, number, column + 1)
-    return Location(shown, line)
 
 
 def register_fonts(library: FontLibrary, assignment: Assignment) -> Fonts:

@@ -13,7 +13,7 @@ from typing import Literal, NamedTuple
 
 from jianbao.compose.blocks import Block, must_break
 from jianbao.compose.frames import Anchor, Frame, Item
-from jianbao.compose.linebreak import Line, Variant
+from jianbao.compose.linebreak import Line, Placed, Variant
 from jianbao.compose.textset import Face, baseline_in_slot, line_runs, rule, tracked
 from jianbao.design.layout import CMYK
 
@@ -186,6 +186,19 @@ class GridLines(Block):
             x0 = (self.width - line.width) / 2 if self.centred else 0.0
             line_runs(out, line, x0, baseline, self.faces)
         return out
+
+
+def letter_spaced(text: str, face: Face, tracking: float, grid: Grid, space_after: int = 0) -> GridLines:
+    """A centred label set one glyph a run with ``tracking`` (in em) between them, such as 目 录."""
+    x = 0.0
+    placed = []
+    for ch in text:
+        w = face.advance(ch)
+        placed.append(Placed(ch, x, w, 0))
+        x += w + tracking * face.size
+    width = sum(face.advance(ch) for ch in text) + tracking * face.size * (len(text) - 1)
+    return GridLines([Line(tuple(placed), width, True)], [face], grid, centred=True, splittable=False,
+                     space_after=space_after)
 
 
 class GridRule(Block):

@@ -9,10 +9,19 @@ from dataclasses import replace
 
 from jianbao.compose.blocks import Block
 from jianbao.compose.closing import ClosingBlock
-from jianbao.compose.gridblocks import MIN_LINES_AT_FOOT, Bookmark, Grid, GridLines, GridRule, KeepWithNext, Ref
+from jianbao.compose.gridblocks import (
+    MIN_LINES_AT_FOOT,
+    Bookmark,
+    Grid,
+    GridLines,
+    GridRule,
+    KeepWithNext,
+    Ref,
+    letter_spaced,
+)
 from jianbao.compose.linebreak import BrokenParagraph, Item, Line, Measure, Variant, is_cjk
 from jianbao.compose.masthead import Masthead
-from jianbao.compose.textset import Face, Fonts, break_text, items, resolve, tracked_width
+from jianbao.compose.textset import Face, Fonts, break_text, items, resolve
 from jianbao.compose.titles import TitleWarning, break_words, issue_dictionary, set_title, warning_text
 from jianbao.design.layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
 from jianbao.model import Article, Heading, Issue, Paragraph
@@ -126,18 +135,7 @@ class StoryBuilder:
     # -- sections -------------------------------------------------------------------------------
     def contents(self) -> list[Block]:
         heading = self.layout.style("toc_heading")
-        face = self.face(heading)
-        line_w = tracked_width(TOC_HEADING, face, heading.tracking)
-        # a one-glyph-per-run centred label with tracking, as a GridLines of its own
-        from jianbao.compose.linebreak import Line, Placed
-
-        x = 0.0
-        placed = []
-        for ch in TOC_HEADING:
-            w = tracked_width(ch, face, 0)
-            placed.append(Placed(ch, x, w, 0))
-            x += w + heading.tracking * face.size
-        head = GridLines([Line(tuple(placed), line_w, True)], [face], self.grid, centred=True, splittable=False)
+        head = letter_spaced(TOC_HEADING, self.face(heading), heading.tracking, self.grid)
         entry = self.layout.style("toc_entry")
         eface = self.face(entry)
         hang = entry.hang * self.cell

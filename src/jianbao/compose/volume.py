@@ -23,11 +23,11 @@ from dataclasses import dataclass, replace
 from jianbao import __version__
 from jianbao.compose.blocks import Block
 from jianbao.compose.frames import Document, Item, Metadata, Page, Rule
-from jianbao.compose.gridblocks import Grid, GridLines, KeepWithNext
-from jianbao.compose.linebreak import Line, Measure, Placed
+from jianbao.compose.gridblocks import Grid, GridLines, KeepWithNext, letter_spaced
+from jianbao.compose.linebreak import Line, Measure
 from jianbao.compose.pages import Area, PageLoop, placed_items
 from jianbao.compose.printed import CONTENTS_HEADING, DIGITS, Printed
-from jianbao.compose.textset import Face, Fonts, break_text, resolve, rule, tracked, tracked_width
+from jianbao.compose.textset import Face, Fonts, baseline_in_slot, break_text, resolve, rule, tracked, tracked_width
 from jianbao.design.layout import Layout, TextStyle
 
 MM = 72 / 25.4
@@ -123,7 +123,7 @@ class _Entry(GridLines):
             return out
         face = self.face
         last = self.lines[-1]
-        baseline = self.height - (len(self.lines) - 1) * self.grid.pitch - self.grid.size / 2 - 0.38 * face.size
+        baseline = baseline_in_slot(self.height - (len(self.lines) - 1) * self.grid.pitch, face.size, self.grid.size)
         text = str(self.page)
         width = tracked_width(text, face, 0)
         tracked(out, text, self.width - width, baseline, face, 0)
@@ -139,19 +139,10 @@ def compose_front_matter(front: FrontMatter, layout: Layout, fonts: Fonts) -> Do
     page = layout.page
     body = layout.style("body")
     grid = Grid(pitch=page.pitch, size=body.size, width=page.block_width)
-    heading = layout.style("toc_heading")
-    hface = resolve(heading, fonts)
-    x = 0.0
-    placed = []
-    for ch in CONTENTS_HEADING:  # letter-spaced, centred, as the issue's 目录
-        w = tracked_width(ch, hface, 0)
-        placed.append(Placed(ch, x, w, 0))
-        x += w + heading.tracking * hface.size
-    line_w = tracked_width(CONTENTS_HEADING, hface, heading.tracking)
+    heading = layout.style("toc_heading")  # letter-spaced, centred, as the issue's 目录
     blocks: list[Block] = [
         _Cover(front, layout, fonts), _BlankPage(),
-        GridLines([Line(tuple(placed), line_w, True)], [hface], grid, centred=True, splittable=False,
-                  space_after=1),
+        letter_spaced(CONTENTS_HEADING, resolve(heading, fonts), heading.tracking, grid, space_after=1),
     ]
     faces = {0: resolve(_issue_style(layout), fonts), 1: resolve(layout.style("toc_entry"), fonts)}
     number_w = 4 * page.cell  # room for the page-number column
