@@ -214,10 +214,7 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
         words_dir = default_cache_dir()
         wordcache.load(words_dir)  # cuts made before: a rebuild need not load the segmenter
         try:
-            if warm is None:
-                document = compose(prepared.issue, prepared.layout, fonts)
-            else:
-                document = compose(prepared.issue, prepared.layout, fonts, warm.break_paragraph)
+            document = compose(prepared.issue, prepared.layout, fonts, warm.memo if warm else None)
         except FieldTooLong as exc:  # at its place in the source, like any other problem of the issue
             raise ValidationFailed([_located(list(prepared.source_lines), prepared.issue, exc)]) from None
         wordcache.save(words_dir)

@@ -14,11 +14,15 @@ from typing import Literal, NamedTuple
 from jianbao.compose.blocks import Block, must_break
 from jianbao.compose.frames import Anchor, Frame, Item
 from jianbao.compose.linebreak import Line, Placed, Variant
-from jianbao.compose.textset import Face, baseline_in_slot, line_runs, rule, tracked
+from jianbao.compose.memo import Fresh
+from jianbao.compose.textset import Face, baseline_in_slot, rule, tracked
 from jianbao.design.layout import CMYK
 
 MIN_LINES_AT_FOOT = 2  # a paragraph starting at a page foot shows at least this many lines
 MIN_LINES_AT_TOP = 2  # a paragraph continued on a new page carries at least this many lines
+
+
+_FRESH = Fresh()
 
 
 class Grid(NamedTuple):
@@ -65,8 +69,10 @@ class GridLines(Block):
         variants: Callable[[], dict[int, Variant]] | None = None,
         ref: Ref | None = None,
         pin: int = 0,
+        memo: Fresh | None = None,
     ) -> None:
         super().__init__()
+        self.memo = memo or _FRESH  # sets the lines (make-issue watch: reusing earlier builds' runs)
         self.lines = list(lines)
         self.natural = self.lines
         # page make-up: the paragraph with one line more/fewer, and the grid lines the next block
@@ -156,13 +162,13 @@ class GridLines(Block):
         head = GridLines(
             self.lines[:k], self.faces, self.grid, space_before=0, bookmark=self.bookmark,
             decorations=[d for d in self.decorations if d[0] < k],
-            centred=self.centred, line_pitch=self.line_pitch,
+            centred=self.centred, line_pitch=self.line_pitch, memo=self.memo,
         )
         head.spaceBefore = self.spaceBefore
         tail = GridLines(
             self.lines[k:], self.faces, self.grid,
             decorations=[(d[0] - k, *d[1:]) for d in self.decorations if d[0] >= k],
-            centred=self.centred, line_pitch=self.line_pitch, splittable=self.splittable,
+            centred=self.centred, line_pitch=self.line_pitch, splittable=self.splittable, memo=self.memo,
         )
         tail.overlong = forced
         head.origin = tail.origin = self.origin or self
@@ -184,7 +190,7 @@ class GridLines(Block):
             slot_top = top - i * self.line_pitch * self.grid.pitch
             baseline = baseline_in_slot(slot_top, size, self.grid.size)
             x0 = (self.width - line.width) / 2 if self.centred else 0.0
-            line_runs(out, line, x0, baseline, self.faces)
+            self.memo.line_runs(out, line, x0, baseline, self.faces)
         return out
 
 

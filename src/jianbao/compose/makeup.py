@@ -7,7 +7,6 @@ only the chosen layout becomes items, and a renderer (``render.pdf``) draws them
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import NamedTuple
 
 from jianbao import __version__
@@ -15,8 +14,7 @@ from jianbao.compose.blocks import Block
 from jianbao.compose.closing import ClosingBlock
 from jianbao.compose.frames import Document, Item, Metadata, Page
 from jianbao.compose.gridblocks import GridLines, KeepWithNext, Ref
-from jianbao.compose.linebreak import BrokenParagraph, Measure
-from jianbao.compose.linebreak import Item as BreakItem
+from jianbao.compose.memo import Fresh
 from jianbao.compose.pages import Area, PageLoop, Placement, placed_items
 from jianbao.compose.printed import page_number_text
 from jianbao.compose.story import StoryBuilder
@@ -177,8 +175,7 @@ def page_number(layout: Layout, fonts: Fonts, n: int, label: str) -> list[Item]:
 MAKEUP_PASSES = 12  # at most this many extra layouts to fill short pages
 
 
-def compose(issue: Issue, layout: Layout, fonts: Fonts,
-            breaker: Callable[[list[BreakItem], Measure], BrokenParagraph] = BrokenParagraph) -> Document:
+def compose(issue: Issue, layout: Layout, fonts: Fonts, memo: Fresh | None = None) -> Document:
     """Lay out ``issue`` with ``layout``: the pages as data.
 
     Page make-up: a page other than the first and the last that ends short of the grid's lines
@@ -187,10 +184,10 @@ def compose(issue: Issue, layout: Layout, fonts: Fonts,
     paragraph one line longer or shorter (see ``linebreak.paragraph_variants``) — then the issue
     is laid out again; a change that does not reduce the short pages is undone. Changes that take
     fewer lines off the character grid are tried first. Trials only lay out; the chosen layout
-    alone becomes items. ``breaker`` breaks body paragraphs (make-issue watch passes a
-    content-keyed cache of them: ``jianbao.warm``).
+    alone becomes items. ``memo`` breaks body paragraphs and sets lines (make-issue watch passes
+    one that reuses what earlier builds made: ``compose.memo.Memo``).
     """
-    story = StoryBuilder(issue, layout, fonts, breaker)
+    story = StoryBuilder(issue, layout, fonts, memo)
     pins: dict[Ref, int] = {}
     best = _Layout(story, pins)
     if len(best.fill.short_pages()) > 1:  # first, each short page's best change at once

@@ -19,9 +19,10 @@ from jianbao.compose.gridblocks import (
     Ref,
     letter_spaced,
 )
-from jianbao.compose.linebreak import BrokenParagraph, Item, Line, Measure, Variant, is_cjk
+from jianbao.compose.linebreak import Line, Measure, Variant, is_cjk
 from jianbao.compose.masthead import Masthead
-from jianbao.compose.textset import Face, Fonts, break_text, items, resolve
+from jianbao.compose.memo import Fresh
+from jianbao.compose.textset import Face, Fonts, break_text, resolve
 from jianbao.compose.titles import TitleWarning, break_words, issue_dictionary, set_title, warning_text
 from jianbao.design.layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
 from jianbao.model import Article, Heading, Issue, Paragraph
@@ -40,9 +41,8 @@ def _script_runs(text: str) -> list[tuple[bool, str]]:
 
 
 class StoryBuilder:
-    def __init__(self, issue: Issue, layout: Layout, fonts: Fonts,
-                 breaker: Callable[[list[Item], Measure], BrokenParagraph] = BrokenParagraph) -> None:
-        self.breaker = breaker  # hook: make-issue watch passes a content-keyed cache (jianbao.warm)
+    def __init__(self, issue: Issue, layout: Layout, fonts: Fonts, memo: Fresh | None = None) -> None:
+        self.memo = memo or Fresh()  # breaks paragraphs and sets lines (make-issue watch: reusing earlier builds)
         self.pins: dict[Ref, int] = {}  # block → imposed change (± lines, blank lines), from the page make-up
         # broken lines and variants per paragraph, kept across the page make-up's passes
         self._broken: dict[int, tuple[list[Line], Callable[[], dict[int, Variant]]]] = {}
@@ -95,13 +95,11 @@ class StoryBuilder:
                     for cjk, chunk in _script_runs(text)]
         memo = self._broken.get(id(p))
         if memo is None:
-            measure = self.measure(self.body)
-            chars = items(runs, faces)  # one itemisation for the break and its variants
-            broken = self.breaker(chars, measure)
+            broken = self.memo.break_paragraph(runs, faces, self.measure(self.body))
             memo = (broken.lines, broken.variants)
             self._broken[id(p)] = memo
         return GridLines(memo[0], faces, self.grid, variants=memo[1], ref=ref,
-                         pin=self.pins.get(ref, 0) if ref is not None else 0)
+                         pin=self.pins.get(ref, 0) if ref is not None else 0, memo=self.memo)
 
     def heading(self, h: Heading, article: int, index: int, block: int) -> GridLines:
         style = self.layout.style(HEADING_STYLES[h.level])

@@ -8,8 +8,11 @@ graphics state, translated). The fonts named by the text runs must be registered
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from pathlib import Path
 
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
 from jianbao.compose.frames import Anchor, Document, Frame, Item, Page, Rule, TextRun
@@ -69,6 +72,11 @@ def _items(canv: Canvas, items: tuple[Item, ...] | list[Item]) -> None:
 
 
 def _text(canv: Canvas, run: TextRun) -> None:
+    if run.glyph_font is None and run.horiz_scale == 100.0:
+        font = getFont(run.font)
+        if font._dynamicFont:
+            _truetype_text(canv, font, run)
+            return
     canv.setFont(run.font, run.size)
     canv.setFillColorCMYK(*run.colour)
     mode = 0
@@ -88,6 +96,53 @@ def _text(canv: Canvas, run: TextRun) -> None:
         canv.drawText(t)
         return
     canv.drawString(run.x, run.y, run.text, mode=mode, charSpace=run.char_space)
+
+
+def _truetype_text(canv: Canvas, font: object, run: TextRun) -> None:
+    """What ``_text`` draws through the canvas (setFont, colours, ``drawString``), written straight into
+    the page's content: the same operators, byte for byte, without the text object's generic
+    machinery. Characters get their codes in the font's subsets (``splitString``) exactly as the
+    canvas would assign them."""
+    size = run.size
+    canv._fontname, canv._fontsize, canv._leading = run.font, size, size * 1.2
+    code = canv._code
+    colour = _cmyk(run.colour)
+    code.append(colour + " k")
+    canv._fillColorObj = run.colour
+    parts = ["BT", f"1 0 0 1 {fp_str(run.x, run.y)} Tm"]
+    if run.stroke:
+        code.append(colour + " K")
+        canv._strokeColorObj = run.colour
+        code.append(f"{fp_str(run.stroke)} w")
+        canv._lineWidth = run.stroke
+        parts.append("2 Tr")
+    if run.char_space:
+        parts.append(f"{fp_str(run.char_space)} Tc")
+    doc = canv._doc
+    shown: list[str] = []
+    current = -1
+    for subset, chars in font.splitString(run.text, doc):  # type: ignore[attr-defined]
+        if subset != current:
+            shown.append(f"{font.getSubsetInternalName(subset, doc)} {_font_size(size)}")  # type: ignore[attr-defined]
+            current = subset
+        shown.append(f"({escapePDF(chars)}) Tj")
+    parts.append(" ".join(shown) + " T*")
+    if run.char_space:
+        parts.append("0 Tc")
+    if run.stroke:
+        parts.append("0 Tr")
+    parts.append("ET")
+    code.append(" ".join(parts))
+
+
+@lru_cache(maxsize=256)
+def _cmyk(colour: tuple[float, float, float, float]) -> str:
+    return str(fp_str(*colour))
+
+
+@lru_cache(maxsize=256)
+def _font_size(size: float) -> str:
+    return f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
 
 
 def _rule(canv: Canvas, rule: Rule) -> None:

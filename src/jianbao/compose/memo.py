@@ -1,0 +1,110 @@
+"""What the composer may reuse from an earlier layout of the same issue in the same process.
+
+A single build composes once and keeps nothing (:class:`Fresh`). ``make-issue watch`` composes the
+issue again after every save, and all but the edited paragraph are as before; :class:`Memo` keeps,
+between builds:
+
+- the line breaks of body paragraphs, keyed by what decides them: the paragraph's text runs, each
+  run's font (a ReportLab name made from the font program's digest, see ``fonts.embed``), size and
+  the characters other fonts draw for it, and the measure;
+- the text runs (pages as data) of each broken line, keyed by the line object itself (kept alive by
+  the entry, so its identity cannot be taken by another line), where it sits in its block, and the
+  faces that set it, compared by value.
+
+Every key is the content (or an object the entry keeps, compared by identity): a hit gives what a
+fresh layout would compute, so a warm build is the cold build byte for byte (tests/test_proof.py).
+Both stores forget what none of the last ``BUILDS_KEPT`` builds used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from jianbao.compose.frames import Item as PageItem
+from jianbao.compose.linebreak import BrokenParagraph, Line, Measure
+from jianbao.compose.textset import Face, items, line_runs
+
+BUILDS_KEPT = 3  # a paragraph's break (~0.1 MB) is kept while one of the last three builds used it
+BREAKS_KEPT = 2000  # and at most this many (an issue has a few dozen to a few hundred paragraphs)
+
+Runs = Sequence[tuple[str, int]]  # a paragraph's text: (text, index into its faces)
+
+
+class Fresh:
+    """A layout that reuses nothing: every paragraph broken, every line set."""
+
+    def break_paragraph(self, runs: Runs, faces: Sequence[Face], measure: Measure) -> BrokenParagraph:
+        return BrokenParagraph(items(runs, faces), measure)
+
+    def line_runs(self, out: list[PageItem], line: Line, x0: float, baseline: float, faces: Sequence[Face]) -> None:
+        line_runs(out, line, x0, baseline, faces)
+
+
+def _face_key(face: Face) -> tuple[object, ...]:
+    """What decides a face's advances: font, size and the characters other fonts draw."""
+    subs = face.substitutes
+    return (face.font, face.size, tuple(sorted(subs.items())) if subs else ())
+
+
+class Memo(Fresh):
+    """A layout that reuses breaks and set lines of earlier builds (see the module's doc)."""
+
+    def __init__(self, max_breaks: int = BREAKS_KEPT) -> None:
+        self._breaks: dict[tuple[object, ...], tuple[BrokenParagraph, int]] = {}
+        self._lines: dict[tuple[int, float, float], tuple[Line, tuple[Face, ...], list[PageItem], int]] = {}
+        self._max_breaks = max_breaks
+        self._build = 0
+        self.hits = 0  # paragraph breaks reused / made, for the benchmark and the tests
+        self.misses = 0
+
+    def break_paragraph(self, runs: Runs, faces: Sequence[Face], measure: Measure) -> BrokenParagraph:
+        key = (tuple(runs), tuple(_face_key(f) for f in faces), measure)
+        kept = self._breaks.get(key)
+        if kept is not None:
+            self._breaks[key] = (kept[0], self._build)
+            self.hits += 1
+            return kept[0]
+        self.misses += 1
+        broken = super().break_paragraph(runs, faces, measure)
+        self._breaks[key] = (broken, self._build)
+        if len(self._breaks) > self._max_breaks:  # the oldest first (dicts keep insertion order)
+            del self._breaks[next(iter(self._breaks))]
+        return broken
+
+    def line_runs(self, out: list[PageItem], line: Line, x0: float, baseline: float, faces: Sequence[Face]) -> None:
+        key = (id(line), x0, baseline)
+        kept = self._lines.get(key)
+        if kept is not None and kept[0] is line and _same_faces(kept[1], faces):
+            out.extend(kept[2])
+            if kept[3] != self._build:
+                self._lines[key] = (*kept[:3], self._build)
+            return
+        start = len(out)
+        line_runs(out, line, x0, baseline, faces)
+        self._lines[key] = (line, tuple(faces), out[start:], self._build)
+
+    def sweep(self, builds: int = BUILDS_KEPT) -> None:
+        """Call after each build: forget what no build of the last ``builds`` used (earlier versions
+        of an edited paragraph), so that a long watch session does not grow."""
+        self._build += 1
+        oldest = self._build - builds
+        for key in [k for k, v in self._breaks.items() if v[1] < oldest]:
+            del self._breaks[key]
+        for line_key in [k for k, v in self._lines.items() if v[3] < oldest]:
+            del self._lines[line_key]
+
+    @property
+    def paragraphs(self) -> int:
+        """How many paragraph breaks are kept."""
+        return len(self._breaks)
+
+
+def _same_faces(kept: tuple[Face, ...], faces: Sequence[Face]) -> bool:
+    """Faces that set a line the same way: font, size, colour, stroke (a Face's equality) and the
+    characters other fonts draw (not part of a Face's equality)."""
+    if len(kept) != len(faces):
+        return False
+    for a, b in zip(kept, faces, strict=True):
+        if a is not b and (a != b or a.substitutes != b.substitutes):
+            return False
+    return True
