@@ -95,6 +95,40 @@ def test_warm_rebuild_after_an_edit_is_the_cold_build_byte_for_byte(project_copy
     assert "孙昌佩认真传达了" in body_text(warm_pdf)
 
 
+def test_a_series_of_warm_rebuilds_matches_cold_builds_and_reuses_unchanged_pages(
+        project_copy: Path, tmp_path: Path) -> None:
+    """Edits that add characters never used before, change the first page (so later pages' characters
+    are numbered differently in the fonts' subsets), bring Latin text, and undo: each warm PDF is the
+    cold one byte for byte, and pages the edit did not touch are not drawn again."""
+    from jianbao.pipeline import Project, build
+    from jianbao.warm import Warm
+
+    source = project_copy / "content" / "2018-06.yaml"
+    project = Project(project_copy)
+    text = source.read_text(encoding="utf-8")
+    assert EDITED in text and text.count("工商联") > 3
+    edits = [
+        text,
+        text.replace(EDITED, "会上，市工商联副主席孙昌佩第3次传达了"),
+        text.replace(EDITED, "会上，市工商联副主席孙昌佩鑫龘传达了"),  # characters the issue never had
+        text.replace("研究部署下一阶段", "研究鑫龘下一阶段", 1),  # the same, on page 1: later codes all move
+        text.replace("工商联", "工商业联合会", 3),  # the first pages change
+        text.replace(EDITED, "会上，副主席传达了"),
+        text.replace(EDITED, "会上，市工商联副主席孙昌佩在ABC xyz会上传达了"),
+        text,
+    ]
+    warm = Warm()
+    for n, edit in enumerate(edits):
+        source.write_text(edit, encoding="utf-8")
+        warm_pdf = build(source, tmp_path / "warm", project, warm).path
+        warm.sweep()
+        cold_pdf = build(source, tmp_path / f"cold{n}", project).path
+        assert warm_pdf.read_bytes() == cold_pdf.read_bytes(), f"edit {n}"
+    assert "研究鑫龘下一阶段" not in body_text(warm_pdf)
+    assert warm.pages.hits >= 10  # the last build is the first one again: every page reused
+    assert warm.pages.misses >= 10 + 4  # the first build drew every page, each edit at least one
+
+
 def test_warm_layout_and_fonts_are_read_again_when_their_files_change(project_copy: Path) -> None:
     from jianbao.warm import Warm
 

@@ -226,7 +226,7 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
             os.chmod(ofd_tmp, 0o644)
             portable.sync_file(ofd_tmp)
         writing = target
-        render_pdf(document, tmp)
+        render_pdf(document, tmp, memo=warm.pages if warm else None)
         os.chmod(tmp, 0o644)
         portable.sync_file(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
         if ofd_target is not None and ofd_tmp is not None:

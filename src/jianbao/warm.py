@@ -10,7 +10,9 @@ fonts did not change, and all paragraphs but the one being edited are the same t
   of every font file in ``fonts/``;
 - what the composer reuses (``compose.memo.Memo``): the line breaks of body paragraphs, keyed by
   their text runs, fonts and measure, and the text runs of each broken line. A paragraph whose
-  text, fonts or measure changed gets a new key, so nothing stale is ever reused.
+  text, fonts or measure changed gets a new key, so nothing stale is ever reused;
+- the content of each page drawn (``render.pdf.PageMemo``), reused for a page with the same items
+  whose characters have the same codes in the fonts' subsets.
 
 Every key is the content itself (or the file's identity for font files, which are large): a cache
 hit gives exactly what a cold build would compute. The caches are bounded.
@@ -27,6 +29,7 @@ from jianbao.compose.memo import BREAKS_KEPT, BUILDS_KEPT, Memo
 from jianbao.design.load import load_layout
 from jianbao.fonts import FontLibrary, folder_library
 from jianbao.fonts.discover import local_font_files
+from jianbao.render.pdf import PageMemo
 
 if TYPE_CHECKING:
     from jianbao.design.layout import Layout
@@ -39,6 +42,7 @@ class Warm:
         self._layouts: dict[Path, tuple[bytes, Layout]] = {}
         self._library: tuple[tuple[object, ...], FontLibrary] | None = None
         self.memo = Memo(max_breaks)  # what the composer reuses
+        self.pages = PageMemo()  # what the PDF renderer reuses
 
     def layout(self, path: Path) -> Layout:
         """``load_layout(path)``, parsed again only when the file's bytes changed. A file that cannot
@@ -67,6 +71,7 @@ class Warm:
     def sweep(self, builds: int = BUILDS_KEPT) -> None:
         """Call after each build: forget the breaks and lines no build of the last ``builds`` used."""
         self.memo.sweep(builds)
+        self.pages.sweep(builds)
 
     @property
     def hits(self) -> int:

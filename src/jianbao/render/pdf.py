@@ -3,6 +3,13 @@
 Each item becomes the canvas calls that draw it; a frame is drawn in its own coordinates (saved
 graphics state, translated). The fonts named by the text runs must be registered with ReportLab
 (``fonts.embed`` does that as subsets).
+
+A watch loop draws the same issue again after every save, and most pages are as before. A
+:class:`PageMemo` kept between builds gives an unchanged page the content it was drawn with, when it
+would be drawn the same way: the same items, and the same codes for its characters in each font's
+subsets (ReportLab numbers a document's characters in order of first use, so an edit on page 3 may
+change the codes of later pages). The characters it brings first are then numbered as drawing it
+would number them, so the PDF is the one a fresh drawing makes, byte for byte.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
@@ -20,8 +28,114 @@ from jianbao.compose.frames import Anchor, Document, Frame, Item, Page, Rule, Te
 CANVASES_CREATED = [0]  # how many canvases this process made (a build makes one)
 
 
-def render_pdf(document: Document, target: Path | io.BytesIO, *, compress: bool = False) -> None:
-    """Write ``document`` as a PDF to ``target`` (a path or a buffer)."""
+class _Font(NamedTuple):
+    """A font as a page found it: its PDF name (None before its first use in the document), how many
+    fonts the document had named, the page's characters in this font (first use first) and their
+    codes (-1: not numbered yet)."""
+
+    name: str
+    internal: str | None
+    named: int
+    chars: str
+    codes: tuple[int, ...]
+
+
+class _Drawn(NamedTuple):
+    code: tuple[str, ...]  # the page's content operators
+    fonts: tuple[_Font, ...]  # as the page found them
+    new: tuple[tuple[str, str], ...]  # (font, characters) it numbered first, in order
+    named: tuple[str, ...]  # fonts it named first, in order
+    anchors: tuple[Anchor, ...]
+
+
+class PageMemo:
+    """The content of pages drawn by earlier builds (see the module's doc); what none of the last
+    ``builds`` builds used is forgotten by :meth:`sweep`."""
+
+    def __init__(self) -> None:
+        self._pages: dict[tuple[Item, ...], tuple[_Drawn, int]] = {}
+        self._build = 0
+        self.hits = 0  # pages reused / drawn (for the benchmark and the tests)
+        self.misses = 0
+
+    def draw(self, canv: Canvas, page: Page) -> None:
+        key = tuple(page.items)
+        kept = self._pages.get(key)
+        doc = canv._doc
+        if kept is not None and all(_found(doc, f) == f for f in kept[0].fonts):
+            drawn = kept[0]
+            for name, chars in drawn.new:  # numbered as drawing the page numbers them
+                getFont(name).splitString(chars, doc)
+            for name in drawn.named:
+                getFont(name).getSubsetInternalName(0, doc)
+            for anchor in drawn.anchors:
+                _anchor(canv, anchor)
+            canv._code.extend(drawn.code)
+            self._pages[key] = (drawn, self._build)
+            self.hits += 1
+            return
+        self.misses += 1
+        fonts = _page_fonts(page.items)
+        if fonts is None:  # a font other than an embedded TrueType one: drawn, not kept
+            _items(canv, page.items)
+            return
+        before = tuple(_found(doc, _Font(name, None, 0, chars, ())) for name, chars in fonts.items())
+        start = len(canv._code)
+        _items(canv, page.items)
+        new = tuple((f.name, "".join(c for c, code in zip(f.chars, f.codes, strict=True) if code < 0))
+                    for f in before)
+        named = sorted((f for f in before if f.internal is None),
+                       key=lambda f: int(str(getFont(f.name).state[doc].internalName)[1:]))
+        self._pages[key] = (_Drawn(tuple(canv._code[start:]), before, tuple((n, c) for n, c in new if c),
+                                   tuple(f.name for f in named), tuple(_anchors(page.items))), self._build)
+
+    def sweep(self, builds: int = 3) -> None:
+        self._build += 1
+        oldest = self._build - builds
+        for key in [k for k, (_, used) in self._pages.items() if used < oldest]:
+            del self._pages[key]
+
+
+def _found(doc: object, font: _Font) -> _Font:
+    """``font`` as the document has it now."""
+    state = getFont(font.name)._assignState(doc)  # as splitString makes it
+    numbered = state.assignments
+    return font._replace(internal=state.internalName, named=len(doc.fontMapping),  # type: ignore[attr-defined]
+                         codes=tuple(numbered.get(ord(c), -1) for c in font.chars))
+
+
+def _page_fonts(items: tuple[Item, ...] | list[Item], into: dict[str, str] | None = None) -> dict[str, str] | None:
+    """Font → the characters set in it, first use first (None: a font that is not a TrueType one)."""
+    fonts: dict[str, str] = {} if into is None else into
+    for item in items:
+        if isinstance(item, Frame):
+            if _page_fonts(item.items, fonts) is None:
+                return None
+        elif isinstance(item, TextRun):
+            name = item.glyph_font or item.font
+            if not getFont(name)._dynamicFont:
+                return None
+            seen = fonts.get(name, "")
+            fresh = "".join(dict.fromkeys(c for c in item.text if c not in seen))
+            if fresh:
+                fonts[name] = seen + fresh
+    return fonts
+
+
+def _anchors(items: tuple[Item, ...] | list[Item]) -> list[Anchor]:
+    out: list[Anchor] = []
+    for item in items:
+        if isinstance(item, Anchor):
+            out.append(item)
+        elif isinstance(item, Frame):
+            out += _anchors(item.items)
+    return out
+
+
+def render_pdf(document: Document, target: Path | io.BytesIO, *, compress: bool = False,
+               memo: PageMemo | None = None) -> None:
+    """Write ``document`` as a PDF to ``target`` (a path or a buffer); ``memo``: pages drawn by earlier
+    builds (make-issue watch)."""
     meta = document.metadata
     options: dict[str, object] = {}
     if meta.initial_font is not None:
@@ -45,12 +159,15 @@ def render_pdf(document: Document, target: Path | io.BytesIO, *, compress: bool 
         stamp = f"D:{d.year:04d}{d.month:02d}{d.day:02d}000000+08'00'"
         canv.setDateFormatter(lambda *_: stamp)
     for page in document.pages:
-        _page(canv, page)
+        _page(canv, page, memo)
     canv.save()
 
 
-def _page(canv: Canvas, page: Page) -> None:
-    _items(canv, page.items)
+def _page(canv: Canvas, page: Page, memo: PageMemo | None) -> None:
+    if memo is None:
+        _items(canv, page.items)
+    else:
+        memo.draw(canv, page)
     canv.setPageRotation(0)
     canv.showPage()
 
@@ -67,8 +184,12 @@ def _items(canv: Canvas, items: tuple[Item, ...] | list[Item]) -> None:
         elif isinstance(item, Rule):
             _rule(canv, item)
         elif isinstance(item, Anchor):
-            canv.bookmarkPage(item.key)
-            canv.addOutlineEntry(item.title, item.key, item.level, closed=False)
+            _anchor(canv, item)
+
+
+def _anchor(canv: Canvas, anchor: Anchor) -> None:
+    canv.bookmarkPage(anchor.key)
+    canv.addOutlineEntry(anchor.title, anchor.key, anchor.level, closed=False)
 
 
 def _text(canv: Canvas, run: TextRun) -> None:
