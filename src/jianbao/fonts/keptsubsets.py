@@ -4,9 +4,10 @@ On saving a PDF, ReportLab cuts each registered font down to the characters the 
 (``TTFont.makeSubset``) and compresses the result: a third of a save's time for an issue. A watch
 loop saves the same issue again after every edit, with the same fonts and, unless the edit brought
 new characters, the same subsets. This class keeps the last subset made for each subset of codes
-and its compressed bytes, keyed by the code list and the program's bytes: what it returns is
-exactly what ReportLab would compute, so the PDF is byte-identical. A single build gains nothing
-and loses nothing (one entry per subset).
+and its compressed bytes, keyed by the code list and the program's bytes, and likewise each
+subset's font dictionary parts that depend on nothing else: its widths array (formatted) and its
+ToUnicode map (compressed). What it returns is exactly what ReportLab would compute, so the PDF is
+byte-identical. A single build gains nothing and loses nothing (one entry per subset).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def kept_subsets_font() -> type:
 
 def _make_class() -> type:
     from reportlab.pdfbase import pdfdoc
-    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
 
     class KeptCompress:
         """ReportLab's Flate filter (``pdfdoc.PDFZCompress``), remembering its last input and output."""
@@ -47,6 +48,18 @@ def _make_class() -> type:
 
         def decode(self, encoded: bytes) -> bytes:
             return zlib.decompress(encoded)
+
+    class FormattedArray(pdfdoc.PDFObject):  # type: ignore[misc]
+        """A PDF array of numbers, formatted once (numbers format the same in every document)."""
+
+        def __init__(self, numbers: list[int]) -> None:
+            self.array = pdfdoc.PDFArray(numbers)
+            self.formatted: bytes | None = None
+
+        def format(self, document: Any) -> bytes:
+            if self.formatted is None:
+                self.formatted = self.array.format(document)
+            return self.formatted
 
     class KeptSubsetsTTFont(TTFont):  # type: ignore[misc]
         """The face (``self.face``, a TTFontFace) makes and embeds the subsets; its two methods are
@@ -78,5 +91,42 @@ def _make_class() -> type:
 
             face.makeSubset = make_subset
             face.addSubsetObjects = add_subset_objects
+            # (subset name, codes) → its widths and ToUnicode map, as ReportLab makes them
+            self._kept_parts: dict[tuple[str, tuple[int, ...]], tuple[Any, str, KeptCompress]] = {}
+
+        def addObjects(self, doc: Any) -> None:
+            """``TTFont.addObjects`` (ReportLab 4), with each subset's widths and ToUnicode map kept."""
+            try:
+                state = self.state[doc]
+            except KeyError:
+                state = self.state[doc] = TTFont.State(self._asciiReadable)
+            state.frozen = 1
+            kept_parts = self._kept_parts
+            if len(kept_parts) > 64:  # subsets of earlier versions of the issue
+                kept_parts.clear()
+            for n, subset in enumerate(state.subsets):
+                internal_name = self.getSubsetInternalName(n, doc)[1:]
+                base_font_name = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+                pdf_font = pdfdoc.PDFTrueTypeFont()
+                pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
+                pdf_font.Name = internal_name
+                pdf_font.BaseFont = base_font_name
+                pdf_font.FirstChar = 0
+                pdf_font.LastChar = len(subset) - 1
+                key = (base_font_name, tuple(subset))
+                parts = kept_parts.get(key)
+                if parts is None:
+                    parts = kept_parts[key] = (FormattedArray(list(map(self.face.getCharWidth, subset))),
+                                               makeToUnicodeCMap(base_font_name, subset), KeptCompress())
+                pdf_font.Widths = parts[0]
+                cmap_stream = pdfdoc.PDFStream()
+                cmap_stream.content = parts[1]
+                if doc.compression:
+                    cmap_stream.filters = [parts[2]]
+                pdf_font.ToUnicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base_font_name)
+                pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_font_name, subset)
+                doc.Reference(pdf_font, internal_name)
+                doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+            del self.state[doc]
 
     return KeptSubsetsTTFont
