@@ -185,8 +185,15 @@ class GridLines(Block):
         for index, text, x, face in self.decorations:  # before the text, so it extracts first
             slot_top = top - index * self.line_pitch * self.grid.pitch
             tracked(out, text, x, baseline_in_slot(slot_top, face.size, self.grid.size), face, 0)
+        sizes = {f.size for f in self.faces}
+        one_size = sizes.pop() if len(sizes) == 1 else None
         for i, line in enumerate(self.lines):
-            size = max(self.faces[g.style].size for g in line.glyphs) if line.glyphs else self.grid.size
+            if not line.glyphs:
+                size = self.grid.size
+            elif one_size is not None:
+                size = one_size
+            else:
+                size = max(self.faces[g.style].size for g in line.glyphs)
             slot_top = top - i * self.line_pitch * self.grid.pitch
             baseline = baseline_in_slot(slot_top, size, self.grid.size)
             x0 = (self.width - line.width) / 2 if self.centred else 0.0

@@ -40,10 +40,16 @@ class Fresh:
         line_runs(out, line, x0, baseline, faces)
 
 
-def _face_key(face: Face) -> tuple[object, ...]:
-    """What decides a face's advances: font, size and the characters other fonts draw."""
+def _face_key(face: Face, known: dict[int, tuple[object, tuple[object, ...]]]) -> tuple[object, ...]:
+    """What decides a face's advances: font, size and the characters other fonts draw (``known``: the
+    latter's keys by the identity of the mapping, which the entry keeps)."""
     subs = face.substitutes
-    return (face.font, face.size, tuple(sorted(subs.items())) if subs else ())
+    if not subs:
+        return (face.font, face.size, ())
+    kept = known.get(id(subs))
+    if kept is None or kept[0] is not subs:
+        kept = known[id(subs)] = (subs, tuple(sorted(subs.items())))
+    return (face.font, face.size, kept[1])
 
 
 class Memo(Fresh):
@@ -53,12 +59,13 @@ class Memo(Fresh):
         self._breaks: dict[tuple[object, ...], tuple[BrokenParagraph, int]] = {}
         self._lines: dict[tuple[int, float, float], tuple[Line, tuple[Face, ...], list[PageItem], int]] = {}
         self._max_breaks = max_breaks
+        self._substitutes: dict[int, tuple[object, tuple[object, ...]]] = {}
         self._build = 0
         self.hits = 0  # paragraph breaks reused / made, for the benchmark and the tests
         self.misses = 0
 
     def break_paragraph(self, runs: Runs, faces: Sequence[Face], measure: Measure) -> BrokenParagraph:
-        key = (tuple(runs), tuple(_face_key(f) for f in faces), measure)
+        key = (tuple(runs), tuple(_face_key(f, self._substitutes) for f in faces), measure)
         kept = self._breaks.get(key)
         if kept is not None:
             self._breaks[key] = (kept[0], self._build)
@@ -88,6 +95,8 @@ class Memo(Fresh):
         of an edited paragraph), so that a long watch session does not grow."""
         self._build += 1
         oldest = self._build - builds
+        if len(self._substitutes) > 64:  # mappings of builds long gone
+            self._substitutes.clear()
         for key in [k for k, v in self._breaks.items() if v[1] < oldest]:
             del self._breaks[key]
         for line_key in [k for k, v in self._lines.items() if v[3] < oldest]:

@@ -118,5 +118,7 @@ def chars_by_role(printed: Iterable[Printed]) -> dict[str, set[str]]:
     for p in printed:
         for role, text in p.runs or ((p.role, p.text),):
             if text:
-                need.setdefault(role, set()).update(ch for ch in text if not ch.isspace())
+                need.setdefault(role, set()).update(text)
+    for chars in need.values():
+        chars.difference_update([ch for ch in chars if ch.isspace()])
     return need

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 # Names of the format characters (category Cf) that turn up in pasted text.
 _NAMES = {
@@ -49,14 +50,17 @@ def describe(char: str) -> str | None:
 
 def forbidden(text: str) -> Iterator[tuple[str, str, int]]:
     """Each distinct forbidden character of ``text``: (character, description, occurrences)."""
-    seen: set[str] = set()
-    for char in text:
-        if char in seen:
-            continue
+    yield from _forbidden(text)
+
+
+@lru_cache(maxsize=4096)  # a watch loop checks the same paragraphs after every save
+def _forbidden(text: str) -> tuple[tuple[str, str, int], ...]:
+    out = []
+    for char in dict.fromkeys(text):
         description = describe(char)
         if description is not None:
-            seen.add(char)
-            yield char, description, text.count(char)
+            out.append((char, description, text.count(char)))
+    return tuple(out)
 
 
 def message(char: str, description: str, count: int) -> str:
