@@ -310,6 +310,29 @@ def test_a_title_that_must_cut_a_word_is_built_with_a_located_warning(project_co
     assert "无法只在词与词之间回行" in result.stderr and name[:10] in result.stderr
 
 
+def test_a_warm_rebuild_says_the_title_warning_again(project_copy: Path) -> None:
+    """make-issue watch keeps a title's lines between builds; the warning is still said each build."""
+    from jianbao.pipeline import Project, build
+    from jianbao.warm import Warm
+
+    name = "嘉兴市民营经济人士理想信念教育实践活动领导小组办公室"
+    layout = project_copy / "layouts" / "default.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8").replace(
+        "typography:\n", "typography:\n  dictionary: words.txt\n", 1), encoding="utf-8")
+    (project_copy / "layouts" / "words.txt").write_text(name + "\n", encoding="utf-8")
+    source = project_copy / "content" / "2018-06.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("title: 市委常委会专题听取市工商联工作情况汇报", f"title: {name}", 1),
+                      encoding="utf-8")
+    warm = Warm()
+    said = []
+    for _ in range(3):
+        result = build(source, project_copy / "out", Project(project_copy), warm)
+        warm.sweep()
+        said.append([w.message for w in result.warnings if name in w.message])
+    assert said[0] and said[1] == said[0] and said[2] == said[0]
+
+
 def test_a_changed_user_dictionary_rebuilds_the_issues_of_its_layout(project_copy: Path) -> None:
     from jianbao.archive.fingerprint import Fingerprints
 

@@ -7,6 +7,8 @@ between builds:
 - the line breaks of body paragraphs, keyed by what decides them: the paragraph's text runs, each
   run's font (a ReportLab name made from the font program's digest, see ``fonts.embed``), size and
   the characters other fonts draw for it, and the measure;
+- the lines of titles, headings and contents entries, keyed by their text, style, faces, the
+  issue's dictionary and the typography;
 - the text runs (pages as data) of each broken line, keyed by the line object itself (kept alive by
   the entry, so its identity cannot be taken by another line), where it sits in its block, and the
   faces that set it, compared by value.
@@ -18,7 +20,8 @@ Both stores forget what none of the last ``BUILDS_KEPT`` builds used.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from jianbao.compose.frames import Item as PageItem
 from jianbao.compose.linebreak import BrokenParagraph, Line, Measure
@@ -28,10 +31,22 @@ BUILDS_KEPT = 3  # a paragraph's break (~0.1 MB) is kept while one of the last t
 BREAKS_KEPT = 2000  # and at most this many (an issue has a few dozen to a few hundred paragraphs)
 
 Runs = Sequence[tuple[str, int]]  # a paragraph's text: (text, index into its faces)
+T = TypeVar("T")
 
 
 class Fresh:
     """A layout that reuses nothing: every paragraph broken, every line set."""
+
+    def __init__(self) -> None:
+        self._substitutes: dict[int, tuple[object, tuple[object, ...]]] = {}
+
+    def face_key(self, face: Face) -> tuple[object, ...]:
+        """What decides a face's advances: font, size and the characters other fonts draw."""
+        return _face_key(face, self._substitutes)
+
+    def lines(self, key: tuple[object, ...], make: Callable[..., T], *args: object) -> T:
+        """``make(*args)`` (titles, headings, contents entries); ``key`` says all that decides it."""
+        return make(*args)
 
     def break_paragraph(self, runs: Runs, faces: Sequence[Face], measure: Measure) -> BrokenParagraph:
         return BrokenParagraph(items(runs, faces), measure)
@@ -56,16 +71,17 @@ class Memo(Fresh):
     """A layout that reuses breaks and set lines of earlier builds (see the module's doc)."""
 
     def __init__(self, max_breaks: int = BREAKS_KEPT) -> None:
+        super().__init__()
+        self._made: dict[tuple[object, ...], tuple[object, int]] = {}
         self._breaks: dict[tuple[object, ...], tuple[BrokenParagraph, int]] = {}
         self._lines: dict[tuple[int, float, float], tuple[Line, tuple[Face, ...], list[PageItem], int]] = {}
         self._max_breaks = max_breaks
-        self._substitutes: dict[int, tuple[object, tuple[object, ...]]] = {}
         self._build = 0
         self.hits = 0  # paragraph breaks reused / made, for the benchmark and the tests
         self.misses = 0
 
     def break_paragraph(self, runs: Runs, faces: Sequence[Face], measure: Measure) -> BrokenParagraph:
-        key = (tuple(runs), tuple(_face_key(f, self._substitutes) for f in faces), measure)
+        key = (tuple(runs), tuple(self.face_key(f) for f in faces), measure)
         kept = self._breaks.get(key)
         if kept is not None:
             self._breaks[key] = (kept[0], self._build)
@@ -77,6 +93,15 @@ class Memo(Fresh):
         if len(self._breaks) > self._max_breaks:  # the oldest first (dicts keep insertion order)
             del self._breaks[next(iter(self._breaks))]
         return broken
+
+    def lines(self, key: tuple[object, ...], make: Callable[..., T], *args: object) -> T:
+        kept = self._made.get(key)
+        if kept is None:
+            kept = (make(*args), self._build)
+        elif kept[1] != self._build:
+            kept = (kept[0], self._build)
+        self._made[key] = kept
+        return kept[0]  # type: ignore[return-value]
 
     def line_runs(self, out: list[PageItem], line: Line, x0: float, baseline: float, faces: Sequence[Face]) -> None:
         key = (id(line), x0, baseline)
@@ -101,6 +126,8 @@ class Memo(Fresh):
             del self._breaks[key]
         for line_key in [k for k, v in self._lines.items() if v[3] < oldest]:
             del self._lines[line_key]
+        for made in [k for k, v in self._made.items() if v[1] < oldest]:
+            del self._made[made]
 
     @property
     def paragraphs(self) -> int:

@@ -6,6 +6,7 @@ import copy
 import math
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from jianbao.compose.blocks import Block
 from jianbao.compose.closing import ClosingBlock
@@ -23,9 +24,11 @@ from jianbao.compose.linebreak import Line, Measure, Variant, is_cjk
 from jianbao.compose.masthead import Masthead
 from jianbao.compose.memo import Fresh
 from jianbao.compose.textset import Face, Fonts, break_text, resolve
-from jianbao.compose.titles import TitleWarning, break_words, issue_dictionary, set_title, warning_text
+from jianbao.compose.titles import TitleBreak, TitleWarning, break_words, issue_dictionary, set_title, warning_text
 from jianbao.design.layout import HEADING_STYLES, TOC_HEADING, Layout, TextStyle
 from jianbao.model import Article, Heading, Issue, Paragraph
+
+T = TypeVar("T")
 
 
 def _script_runs(text: str) -> list[tuple[bool, str]]:
@@ -46,7 +49,7 @@ class StoryBuilder:
         self.pins: dict[Ref, int] = {}  # block → imposed change (± lines, blank lines), from the page make-up
         # broken lines and variants per paragraph, kept across the page make-up's passes
         self._broken: dict[int, tuple[list[Line], Callable[[], dict[int, Variant]]]] = {}
-        self._set: dict[tuple[object, ...], list[Line]] = {}  # headings, titles, contents entries
+        self._set: dict[tuple[object, ...], object] = {}  # headings, titles, contents entries
         self._closing: ClosingBlock | None = None  # broken once; each pass lays out a fresh copy
         self.issue = issue
         self.layout = layout
@@ -58,16 +61,21 @@ class StoryBuilder:
         self.typography = layout.typography
         self.words = issue_dictionary(issue, layout)  # names no centred or listed line cuts
         self.warnings: list[TitleWarning] = []  # centred texts that could not keep every word whole
+        # what decides the lines of titles, headings and contents entries besides their text and faces
+        self._context = (self.words.names, page.block_width, self.cell, self.body, self.typography)
 
     def face(self, style: TextStyle) -> Face:
         return resolve(style, self.fonts)
 
-    def _lines(self, key: tuple[object, ...], make: Callable[..., list[Line]], *args: object) -> list[Line]:
-        """``make(*args)``: lines that do not change between the page make-up's passes, made once."""
+    def _lines(self, key: tuple[object, ...], make: Callable[..., T], *args: object) -> T:
+        """``make(*args)``: lines that do not change between the page make-up's passes, made once, and
+        (make-issue watch) kept between builds: ``key`` names the text and style, and the memo's key
+        adds what else decides the lines (faces, measure, the dictionary, the typography)."""
         lines = self._set.get(key)
         if lines is None:
-            lines = self._set[key] = make(*args)
-        return lines
+            faces = tuple(self.memo.face_key(a) for a in args if isinstance(a, Face))
+            lines = self._set[key] = self.memo.lines((key, faces, self._context), make, *args)
+        return lines  # type: ignore[return-value]
 
     def measure(self, style: TextStyle, *, indent: float = 0.0, first: float | None = None) -> Measure:
         return Measure(
@@ -112,18 +120,20 @@ class StoryBuilder:
         return GridLines(lines, [face], self.grid, bookmark=bookmark, splittable=False, space_before=extra,
                          ref=ref, pin=extra)
 
-    def _title(self, text: str, face: Face, line: int) -> list[Line]:
-        """A centred text broken between words only (compose/titles.py); a warning where it cannot be."""
+    def _title(self, text: str, face: Face) -> TitleBreak:
+        """A centred text broken between words only (compose/titles.py)."""
         t = self.typography
-        found = set_title(text, face, self.layout.page.block_width, t.latin_gap, t.titles, self.words)
-        if not found.whole:
-            self.warnings.append(TitleWarning(line, warning_text(text, found.lines), text))
-        return found.lines
+        return set_title(text, face, self.layout.page.block_width, t.latin_gap, t.titles, self.words)
 
     def centred(self, text: str, style: TextStyle, *, bookmark: Bookmark | None = None,
                 space_before: int = 0, ref: Ref | None = None, pin: int = 0, line: int = 0) -> GridLines:
         face = self.face(style)
-        lines = self._lines(("c", text, style), self._title, text, face, line)
+        key = ("c", text, style)
+        first = key not in self._set
+        found: TitleBreak = self._lines(key, self._title, text, face)
+        if first and not found.whole:  # said once a build, where it cannot keep every word whole
+            self.warnings.append(TitleWarning(line, warning_text(text, found.lines), text))
+        lines = found.lines
         return GridLines(
             lines, [face], self.grid, centred=True, line_pitch=style.line_pitch if len(lines) > 1 else 1.0,
             space_before=space_before, space_after=style.space_after, bookmark=bookmark, splittable=False,
@@ -140,8 +150,8 @@ class StoryBuilder:
         blocks: list[Block] = [head]
         for article in self.issue.articles:
             measure = self.measure(entry, indent=hang, first=hang)
-            lines = self._lines(("toc", article.toc_text), break_words, article.toc_text, eface, measure, self.words,
-                                None, self.typography.titles.quote_chars)
+            lines = self._lines(("toc", article.toc_text, entry), break_words, article.toc_text, eface, measure,
+                                self.words, None, self.typography.titles.quote_chars)
             marks = [(0, entry.marker, 0.0, eface)] if entry.marker else []
             blocks.append(GridLines(lines, [eface], self.grid, decorations=marks))
         blocks.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))
