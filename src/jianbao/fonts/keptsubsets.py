@@ -76,7 +76,7 @@ def _make_class() -> type:
                 key = tuple(subset)
                 data = subsets.get(key)
                 if data is None:
-                    if len(subsets) > 8:  # subsets of earlier versions of the issue
+                    if len(subsets) > 64:  # subsets of earlier versions of the issue (an issue has a dozen)
                         subsets.clear()
                         compress.clear()
                     data = subsets[key] = make(subset)

@@ -15,11 +15,14 @@ would number them, so the PDF is the one a fresh drawing makes, byte for byte.
 from __future__ import annotations
 
 import io
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -54,6 +57,7 @@ class PageMemo:
 
     def __init__(self) -> None:
         self._pages: dict[tuple[Item, ...], tuple[_Drawn, int]] = {}
+        self._flate: dict[str, tuple[bytes, int]] = {}  # a page's content → compressed, as ReportLab does it
         self._build = 0
         self.hits = 0  # pages reused / drawn (for the benchmark and the tests)
         self.misses = 0
@@ -89,11 +93,44 @@ class PageMemo:
         self._pages[key] = (_Drawn(tuple(canv._code[start:]), before, tuple((n, c) for n, c in new if c),
                                    tuple(f.name for f in named), tuple(_anchors(page.items))), self._build)
 
+    def contents(self, canv: Canvas) -> None:
+        """Give the page just shown its content stream as ReportLab would make it when it saves (a
+        Flate-compressed stream of the page's operators), compressed once for the same content."""
+        page = canv._doc.Pages.pages[-1]
+        if not page.compression or rl_config.useA85 or page.Contents or not page.stream:
+            return
+        content: str = page.stream
+        kept = self._flate.get(content)
+        if kept is None or kept[1] != self._build:
+            kept = self._flate[content] = (kept[0] if kept else zlib.compress(content.encode("utf8")), self._build)
+        stream = pdfdoc.PDFStream()
+        stream.filters = [_Compressed(kept[0])]
+        stream.content = content
+        stream.__Comment__ = "page stream"
+        page.Contents = stream
+
     def sweep(self, builds: int = 3) -> None:
         self._build += 1
         oldest = self._build - builds
         for key in [k for k, (_, used) in self._pages.items() if used < oldest]:
             del self._pages[key]
+        for content in [k for k, (_, used) in self._flate.items() if used < oldest]:
+            del self._flate[content]
+
+
+class _Compressed:
+    """ReportLab's Flate filter for one stream whose compressed bytes are known."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def encode(self, text: str | bytes) -> bytes:
+        return self.data
+
+    def decode(self, encoded: bytes) -> bytes:
+        return zlib.decompress(encoded)
 
 
 def _found(doc: object, font: _Font) -> _Font:
@@ -170,6 +207,8 @@ def _page(canv: Canvas, page: Page, memo: PageMemo | None) -> None:
         memo.draw(canv, page)
     canv.setPageRotation(0)
     canv.showPage()
+    if memo is not None:
+        memo.contents(canv)
 
 
 def _items(canv: Canvas, items: tuple[Item, ...] | list[Item]) -> None:
