@@ -15,7 +15,6 @@ would number them, so the PDF is the one a fresh drawing makes, byte for byte.
 from __future__ import annotations
 
 import io
-import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -57,7 +56,8 @@ class PageMemo:
 
     def __init__(self) -> None:
         self._pages: dict[tuple[Item, ...], tuple[_Drawn, int]] = {}
-        self._flate: dict[str, tuple[bytes, int]] = {}  # a page's content → compressed, as ReportLab does it
+        # a page's content → (ASCII85 of the compressed content, compressed content), as ReportLab makes them
+        self._flate: dict[tuple[str, bool], tuple[tuple[bytes, bytes], int]] = {}
         self._build = 0
         self.hits = 0  # pages reused / drawn (for the benchmark and the tests)
         self.misses = 0
@@ -94,17 +94,22 @@ class PageMemo:
                                    tuple(f.name for f in named), tuple(_anchors(page.items))), self._build)
 
     def contents(self, canv: Canvas) -> None:
-        """Give the page just shown its content stream as ReportLab would make it when it saves (a
-        Flate-compressed stream of the page's operators), compressed once for the same content."""
+        """Give the page just shown its content stream as ReportLab would make it when it saves (the
+        page's operators, Flate-compressed, then ASCII85-encoded when ``rl_config.useA85``), encoded
+        once for the same content."""
         page = canv._doc.Pages.pages[-1]
-        if not page.compression or rl_config.useA85 or page.Contents or not page.stream:
+        if not page.compression or page.Contents or not page.stream:
             return
         content: str = page.stream
-        kept = self._flate.get(content)
-        if kept is None or kept[1] != self._build:
-            kept = self._flate[content] = (kept[0] if kept else zlib.compress(content.encode("utf8")), self._build)
+        a85 = bool(rl_config.useA85)
+        kept = self._flate.get((content, a85))
+        if kept is None:
+            flate = pdfdoc.PDFZCompress.encode(content)
+            kept = ((pdfdoc.PDFBase85Encode.encode(flate) if a85 else b"", flate), self._build)
+        self._flate[(content, a85)] = (kept[0], self._build)
         stream = pdfdoc.PDFStream()
-        stream.filters = [_Compressed(kept[0])]
+        flated = _Encoded(pdfdoc.PDFZCompress.pdfname, kept[0][1])
+        stream.filters = [_Encoded(pdfdoc.PDFBase85Encode.pdfname, kept[0][0]), flated] if a85 else [flated]
         stream.content = content
         stream.__Comment__ = "page stream"
         page.Contents = stream
@@ -118,19 +123,15 @@ class PageMemo:
             del self._flate[content]
 
 
-class _Compressed:
-    """ReportLab's Flate filter for one stream whose compressed bytes are known."""
+class _Encoded:
+    """A ReportLab stream filter for one stream whose encoded bytes are known."""
 
-    pdfname = "FlateDecode"
-
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, pdfname: str, data: bytes) -> None:
+        self.pdfname = pdfname
         self.data = data
 
     def encode(self, text: str | bytes) -> bytes:
         return self.data
-
-    def decode(self, encoded: bytes) -> bytes:
-        return zlib.decompress(encoded)
 
 
 def _found(doc: object, font: _Font) -> _Font:
