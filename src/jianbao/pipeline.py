@@ -126,7 +126,8 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
                                                                             project.fonts_dir)
     printed = issue_texts(issue, layout)
     chars = chars_by_role(printed)
-    assignment, warnings = assign_fonts(value_locator(text, issue.source), issue, library, chars)
+    assignment, warnings = assign_fonts(value_locator(text, issue.source), issue, library, chars,
+                                        warm.assign if warm else None)
     for note in library.unreadable(chars):  # a damaged licensed font must not go unnoticed
         file, _, why = note.partition("：")
         warnings.append(BuildWarning(Location(file), f"字体文件{why}；已改用下一个候选字体"))
@@ -138,14 +139,16 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
 
 
 def assign_fonts(
-    locate: Callable[[str], tuple[int, int]], issue: Issue, library: FontLibrary, chars: dict[str, set[str]]
+    locate: Callable[[str], tuple[int, int]], issue: Issue, library: FontLibrary, chars: dict[str, set[str]],
+    assign: Callable[[FontLibrary, dict[str, set[str]]], Assignment] | None = None,
 ) -> tuple[Assignment, list[BuildWarning]]:
     """Which font draws each character. A character the role's font lacks is drawn by the next
     candidate of the role that has it, with a located warning; one that no candidate has is an error.
-    ``locate`` says where in the source a character is first printed from."""
+    ``locate`` says where in the source a character is first printed from; ``assign`` (make-issue
+    watch) reuses an earlier build's answer for the same library and characters."""
     from jianbao.fonts.config import role_label
 
-    assignment = library.assign(chars)
+    assignment = assign(library, chars) if assign else library.assign(chars)
     if not assignment.fallback and not assignment.missing:
         return assignment, []
 
@@ -196,7 +199,8 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
     started = time.perf_counter()
     prepared = prepare(source, project, warm)
     assert prepared.assignment is not None
-    fonts = register_fonts(prepared.fonts, prepared.assignment)
+    fonts = (warm.registered(prepared.fonts, prepared.assignment, register_fonts) if warm
+             else register_fonts(prepared.fonts, prepared.assignment))
     target = out_dir / f"{prepared.issue.id}.pdf"
     ofd_target = out_dir / f"{prepared.issue.id}.ofd" if ofd else None
     _ensure_dir(out_dir)

@@ -8,6 +8,8 @@ fonts did not change, and all paragraphs but the one being edited are the same t
 - the font library (resolved roles, character maps; ReportLab keeps the registered subsets, named
   by their content), keyed by the bytes of ``fonts/fonts.yaml`` and the size and modification time
   of every font file in ``fonts/``;
+- the fonts' assignment to the issue's characters and their registration, while the font library
+  and the characters per role are the same;
 - what the composer reuses (``compose.memo.Memo``): the line breaks of body paragraphs, keyed by
   their text runs, fonts and measure, and the text runs of each broken line. A paragraph whose
   text, fonts or measure changed gets a new key, so nothing stale is ever reused;
@@ -32,7 +34,11 @@ from jianbao.fonts.discover import local_font_files
 from jianbao.render.pdf import PageMemo
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from jianbao.compose.textset import Fonts
     from jianbao.design.layout import Layout
+    from jianbao.fonts.library import Assignment
 
 
 class Warm:
@@ -41,6 +47,8 @@ class Warm:
     def __init__(self, max_breaks: int = BREAKS_KEPT) -> None:
         self._layouts: dict[Path, tuple[bytes, Layout]] = {}
         self._library: tuple[tuple[object, ...], FontLibrary] | None = None
+        self._assigned: tuple[FontLibrary, dict[str, set[str]], Assignment] | None = None
+        self._registered: tuple[FontLibrary, Assignment, Fonts] | None = None
         self.memo = Memo(max_breaks)  # what the composer reuses
         self.pages = PageMemo()  # what the PDF renderer reuses
 
@@ -67,6 +75,25 @@ class Warm:
         library = folder_library(fonts_dir)  # the folder's roles over the built-in ones, as a build
         self._library = (key, library)
         return library
+
+    def assign(self, library: FontLibrary, chars: dict[str, set[str]]) -> Assignment:
+        """``library.assign(chars)``, the same object while the library and the characters are."""
+        kept = self._assigned
+        if kept is not None and kept[0] is library and kept[1] == chars:
+            return kept[2]
+        assignment = library.assign(chars)
+        self._assigned = (library, {role: set(c) for role, c in chars.items()}, assignment)
+        return assignment
+
+    def registered(self, library: FontLibrary, assignment: Assignment,
+                   register: Callable[[FontLibrary, Assignment], Fonts]) -> Fonts:
+        """``register(library, assignment)``, once for the same library and assignment objects."""
+        kept = self._registered
+        if kept is not None and kept[0] is library and kept[1] is assignment:
+            return kept[2]
+        fonts = register(library, assignment)
+        self._registered = (library, assignment, fonts)
+        return fonts
 
     def sweep(self, builds: int = BUILDS_KEPT) -> None:
         """Call after each build: forget the breaks and lines no build of the last ``builds`` used."""
