@@ -12,6 +12,7 @@ from jianbao.compose.blocks import Block, must_break
 from jianbao.compose.frames import Item
 from jianbao.compose.linebreak import Line, Measure
 from jianbao.compose.linebreak.words import Dictionary
+from jianbao.compose.memo import Fresh
 from jianbao.compose.printed import label_head, print_run_text, signoff_text
 from jianbao.compose.textset import Face, Fonts, advance, line_runs, resolve, rule
 from jianbao.compose.titles import break_words, recipient_keep
@@ -29,13 +30,18 @@ class _Row(NamedTuple):
 
 
 class ClosingBlock(Block):
-    def __init__(self, closing: Closing, layout: Layout, fonts: Fonts, words: Dictionary | None = None) -> None:
+    def __init__(self, closing: Closing, layout: Layout, fonts: Fonts, words: Dictionary | None = None,
+                 memo: Fresh | None = None) -> None:
         super().__init__()
         self.closing = closing
         self.layout = layout
         self.face: Face = resolve(layout.closing.style, fonts)
         self.words = words
-        self.rows = self._rows()
+        memo = memo or Fresh()
+        # what decides the rows: the block's text, its design, the face, the measure, the dictionary
+        key = ("closing", closing, layout.closing, layout.page.block_width, layout.typography, memo.face_key(self.face),
+               words.names if words is not None else None)
+        self.rows: list[_Row] = memo.lines(key, self._rows)
         self.content_height = sum(self._row_height(r) for r in self.rows)
 
     def _label_lines(self, label: str, text: str, width: float, recipients: bool = False) -> list[Line]:

@@ -48,7 +48,7 @@ class StoryBuilder:
         self.memo = memo or Fresh()  # breaks paragraphs and sets lines (make-issue watch: reusing earlier builds)
         self.pins: dict[Ref, int] = {}  # block → imposed change (± lines, blank lines), from the page make-up
         # broken lines and variants per paragraph, kept across the page make-up's passes
-        self._broken: dict[int, tuple[list[Line], Callable[[], dict[int, Variant]]]] = {}
+        self._broken: dict[int, tuple[list[Face], list[Line], Callable[[], dict[int, Variant]]]] = {}
         self._set: dict[tuple[object, ...], object] = {}  # headings, titles, contents entries
         self._closing: ClosingBlock | None = None  # broken once; each pass lays out a fresh copy
         self.issue = issue
@@ -90,6 +90,17 @@ class StoryBuilder:
 
     # -- blocks ---------------------------------------------------------------------------------
     def paragraph(self, p: Paragraph, ref: Ref | None = None) -> GridLines:
+        made = self._broken.get(id(p))  # the page make-up lays the story out again: broken once
+        if made is None:
+            faces, runs = self._paragraph_text(p)
+            broken = self.memo.break_paragraph(runs, faces, self.measure(self.body))
+            made = self._broken[id(p)] = (faces, broken.lines, broken.variants)
+        faces, lines, variants = made
+        return GridLines(lines, faces, self.grid, variants=variants, ref=ref,
+                         pin=self.pins.get(ref, 0) if ref is not None else 0, memo=self.memo)
+
+    def _paragraph_text(self, p: Paragraph) -> tuple[list[Face], list[tuple[str, int]]]:
+        """A body paragraph's faces and its text runs, each run with the index of its face."""
         faces = [self.face(self.body)]
         if any(s.emphasis for s in p.spans):  # the lead role has a font only when some lead uses it
             faces.append(self.face(self.layout.style("lead")))
@@ -101,13 +112,7 @@ class StoryBuilder:
             faces += [self.face(replace(self.body, role=latin)), self.face(replace(lead, role=latin, bold=False))]
             runs = [(chunk, style + (0 if cjk else 2)) for text, style in runs
                     for cjk, chunk in _script_runs(text)]
-        memo = self._broken.get(id(p))
-        if memo is None:
-            broken = self.memo.break_paragraph(runs, faces, self.measure(self.body))
-            memo = (broken.lines, broken.variants)
-            self._broken[id(p)] = memo
-        return GridLines(memo[0], faces, self.grid, variants=memo[1], ref=ref,
-                         pin=self.pins.get(ref, 0) if ref is not None else 0, memo=self.memo)
+        return faces, runs
 
     def heading(self, h: Heading, article: int, index: int, block: int) -> GridLines:
         style = self.layout.style(HEADING_STYLES[h.level])
@@ -199,7 +204,7 @@ class StoryBuilder:
         c = self.issue.closing
         if c.distribution or c.contacts or c.signoff or c.print_run is not None:
             if self._closing is None:
-                self._closing = ClosingBlock(c, self.layout, self.fonts, self.words)
+                self._closing = ClosingBlock(c, self.layout, self.fonts, self.words, self.memo)
             story.append(copy.copy(self._closing))
         self._link_next_min(story)
         return story
