@@ -33,13 +33,13 @@ CANVASES_CREATED = [0]  # how many canvases this process made (a build makes one
 class _Font(NamedTuple):
     """A font as a page found it: its PDF name (None before its first use in the document), how many
     fonts the document had named, the page's characters in this font (first use first) and their
-    codes (-1: not numbered yet)."""
+    codes (None: not numbered yet)."""
 
     name: str
     internal: str | None
     named: int
-    chars: str
-    codes: tuple[int, ...]
+    chars: tuple[int, ...]  # code points
+    codes: tuple[int | None, ...]
 
 
 class _Drawn(NamedTuple):
@@ -83,10 +83,10 @@ class PageMemo:
         if fonts is None:  # a font other than an embedded TrueType one: drawn, not kept
             _items(canv, page.items)
             return
-        before = tuple(_found(doc, _Font(name, None, 0, chars, ())) for name, chars in fonts.items())
+        before = tuple(_found(doc, _Font(name, None, 0, tuple(map(ord, chars)), ())) for name, chars in fonts.items())
         start = len(canv._code)
         _items(canv, page.items)
-        new = tuple((f.name, "".join(c for c, code in zip(f.chars, f.codes, strict=True) if code < 0))
+        new = tuple((f.name, "".join(chr(c) for c, code in zip(f.chars, f.codes, strict=True) if code is None))
                     for f in before)
         named = sorted((f for f in before if f.internal is None),
                        key=lambda f: int(str(getFont(f.name).state[doc].internalName)[1:]))
@@ -139,7 +139,7 @@ def _found(doc: object, font: _Font) -> _Font:
     state = getFont(font.name)._assignState(doc)  # as splitString makes it
     numbered = state.assignments
     return font._replace(internal=state.internalName, named=len(doc.fontMapping),  # type: ignore[attr-defined]
-                         codes=tuple(numbered.get(ord(c), -1) for c in font.chars))
+                         codes=tuple(map(numbered.get, font.chars)))
 
 
 def _page_fonts(items: tuple[Item, ...] | list[Item], into: dict[str, str] | None = None) -> dict[str, str] | None:
