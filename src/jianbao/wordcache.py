@@ -9,14 +9,20 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
 from jianbao.compose.linebreak import words
 
 _LIMIT = 20000  # texts kept at most (the newest win)
+# what this process has read from / written to each cache file: a watch loop builds again and again,
+# and needs the file only once, and to write it only for cuts it has not written yet
+_READ: set[Path] = set()
+_WRITTEN: dict[Path, set[str]] = {}
 
 
+@lru_cache(maxsize=16)  # the installed segmenter does not change while a process runs
 def _path(cache_dir: Path) -> Path | None:
     """The cache file of the installed rjieba (its version from its dist-info folder's name: reading
     the package metadata through importlib.metadata costs more than the cache saves)."""
@@ -35,8 +41,9 @@ def _path(cache_dir: Path) -> Path | None:
 def load(cache_dir: Path) -> None:
     """Hand the cached cuts to the segmenter's front (compose/linebreak/words.py)."""
     path = _path(cache_dir)
-    if path is None:
+    if path is None or path in _READ:
         return
+    _READ.add(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         known = {str(k): tuple(str(w) for w in v) for k, v in data.items() if "".join(v) == k}
@@ -47,9 +54,12 @@ def load(cache_dir: Path) -> None:
 
 def save(cache_dir: Path) -> None:
     """Add this process's new cuts to the cache file (atomically; a failure only loses the cache)."""
-    new = words.learned()
     path = _path(cache_dir)
-    if not new or path is None:
+    if path is None:
+        return
+    written = _WRITTEN.setdefault(path, set())
+    new = {text: cut for text, cut in words.learned().items() if text not in written}
+    if not new:
         return
     try:
         old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -68,3 +78,4 @@ def save(cache_dir: Path) -> None:
         os.replace(tmp, path)
     except OSError:
         return
+    written.update(new)

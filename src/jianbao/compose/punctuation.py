@@ -7,6 +7,7 @@ program is a typo we report (with the full-width replacement), never one we chan
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from jianbao.compose.printed import Printed
 from jianbao.errors import Location
@@ -29,14 +30,21 @@ def ascii_punctuation(issue: Issue, printed: Iterable[Printed], source_lines: li
     """(location, message) for each ASCII mark set inside the Chinese text the user typed."""
     found: list[tuple[Location, str]] = []
     for text, line in ((p.text, p.line) for p in printed if p.typed):
-        for i, ch in enumerate(text):
-            if ch in FULL_WIDTH and _in_chinese(text, i):
-                lo = max(0, i - 3)
-                snippet = text[lo:i + 4]
-                number, col = find_in_source(source_lines, snippet, line)
-                col = col + i - lo if col else 0
-                found.append((
-                    Location(issue.source, number, col),
-                    f"中文中使用了半角标点“{ch}”（…{snippet}…），应为全角“{FULL_WIDTH[ch]}”；已按原样排印",
-                ))
+        for i, ch in _ascii_marks(text):
+            lo = max(0, i - 3)
+            snippet = text[lo:i + 4]
+            number, col = find_in_source(source_lines, snippet, line)
+            col = col + i - lo if col else 0
+            found.append((
+                Location(issue.source, number, col),
+                f"中文中使用了半角标点“{ch}”（…{snippet}…），应为全角“{FULL_WIDTH[ch]}”；已按原样排印",
+            ))
     return found
+
+
+@lru_cache(maxsize=4096)  # a watch loop checks the same paragraphs after every save
+def _ascii_marks(text: str) -> tuple[tuple[int, str], ...]:
+    """(index, mark) of each ASCII mark set inside Chinese text."""
+    if not any(ch in FULL_WIDTH for ch in set(text)):
+        return ()
+    return tuple((i, ch) for i, ch in enumerate(text) if ch in FULL_WIDTH and _in_chinese(text, i))
