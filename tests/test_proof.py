@@ -247,6 +247,19 @@ def test_a_burst_of_saves_gives_one_rebuild(watch: Watch, project_copy: Path) ->
     assert "会上（4）" in body_text(project_copy / "out" / "2018-06.pdf")
 
 
+def test_a_save_without_an_edit_gives_no_rebuild(watch: Watch, project_copy: Path) -> None:
+    source = project_copy / "content" / "2018-06.yaml"
+    watch.expect("正在监视")
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good, encoding="utf-8")  # saved again as it was (an editor's Ctrl-S with no edit)
+    later = watch.drain(1.0)
+    assert not [line for line in later if "已改动" in line or "页" in line], later
+    source.write_text(good.replace(EDITED, "会上，市工商联副主席孙昌佩再次传达了"), encoding="utf-8")
+    watch.expect(r"2018-06\.yaml 已改动")
+    watch.expect(r"2018-06\.pdf\s+\d+ 页")
+    assert "孙昌佩再次传达了" in body_text(project_copy / "out" / "2018-06.pdf")
+
+
 def test_watch_rebuilds_when_the_layout_changes(watch: Watch, project_copy: Path) -> None:
     watch.expect("正在监视")
     layout = project_copy / "layouts" / "default.yaml"

@@ -3,7 +3,9 @@ configuration or a font file in fonts/ changes.
 
 The watcher is watchfiles (inotify on Linux, in a Rust thread): a burst of saves within a few
 milliseconds (an editor writing a backup, then renaming it into place) arrives as one set of changes
-and gives one rebuild; changes made during a build are collected and give the next one. A build
+and gives one rebuild; changes made during a build are collected and give the next one, unless the
+files are as the last build read them (a save without an edit, or the rest of a burst whose last
+save the build already saw). A build
 that fails prints its located errors and leaves the last good PDF in place (builds are atomic); the
 next good save replaces it. The process stays warm (``jianbao.warm``): later builds reuse the parsed
 layout, the font library and registered subsets, and the breaks of unchanged paragraphs.
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jianbao.errors import UserError
-from jianbao.fonts.discover import FONT_SUFFIXES
+from jianbao.fonts.discover import FONT_SUFFIXES, local_font_files
 from jianbao.pipeline import BuildResult, Project, build
 from jianbao.proof import messages
 from jianbao.proof.state import (
@@ -35,7 +37,7 @@ from jianbao.proof.state import (
 )
 from jianbao.warm import Warm
 
-STEP_MS = 5  # a change is built once no further change came for this long (an editor's save: < 1 ms) …
+STEP_MS = 2  # a change is built once no further change came for this long (an editor's save: < 1 ms) …
 DEBOUNCE_MS = 500  # … or once changes kept coming for this long
 IDLE_MS = 50  # the watcher reports an idle round after this long without changes
 PROOF_DPI = 72  # the proof page's images: shown 320 px wide, so twice that for a high-density screen
@@ -58,6 +60,7 @@ class Session:
         self.board: Board | None = Board(Snapshot(0, False, source.stem, f"{source.stem}.pdf")) if board else None
         self.builds = 0
         self.last: BuildResult | None = None
+        self._built_from: tuple[object, ...] | None = None  # the inputs as the last build found them
         self._pngs: dict[str, bytes] = {}  # pixel digest → PNG, of the pages of the last good build
         self._warned: tuple[str, ...] = ()
 
@@ -67,9 +70,37 @@ class Session:
 
     # --- one build ---------------------------------------------------------------------------------
 
+    def inputs(self) -> tuple[object, ...]:
+        """What the build reads, as it is now: the bytes of the source, the layouts and fonts.yaml, the
+        size and modification time of the font files (large)."""
+        found: list[object] = []
+        for path in self._watched_files():
+            try:
+                if path.suffix.lower() in FONT_SUFFIXES:
+                    st = path.stat()
+                    found.append((str(path), st.st_size, st.st_mtime_ns))
+                else:
+                    found.append((str(path), path.read_bytes()))
+            except OSError as exc:
+                found.append((str(path), exc.errno))
+        return tuple(found)
+
+    def _watched_files(self) -> list[Path]:
+        """The files whose change :meth:`relevant` accepts."""
+        try:
+            layouts = sorted(p for p in self.project.layouts.iterdir() if p.suffix in (".yaml", ".yml"))
+        except OSError:
+            layouts = []
+        return [self.source, *layouts, self.project.fonts_dir / "fonts.yaml", *local_font_files(self.project.fonts_dir)]
+
+    def changed(self) -> bool:
+        """Whether the inputs differ from what the last build read."""
+        return self._built_from is None or self.inputs() != self._built_from
+
     def build(self) -> bool:
         """Build once; True when a new PDF is in place. User errors are printed, never raised."""
         self.builds += 1
+        self._built_from = self.inputs()
         try:
             result = build(self.source, self.out_dir, self.project, self.warm)
         except UserError as exc:
@@ -192,7 +223,7 @@ class Session:
                 on_build(ok)
             self.out(messages.watching([self.source, *folders[1:]]))
             for changes in changes_seen:
-                if not changes:  # an idle round (lets ``stop`` be seen)
+                if not changes or not self.changed():  # an idle round (lets ``stop`` be seen), or no edit
                     continue
                 self.out(messages.changed([Path(p) for _, p in changes]))
                 ok = self.build()
