@@ -17,6 +17,10 @@ for a copy of ``../shared/bench/typst/2018-06.typ``; for each edit the benchmark
 change into that copy and the process calls ``compile()`` again (Typst's warm recompile: its
 ``typst watch`` does the same), then writes the PDF. Reported: compile alone, and compile + write.
 
+Ours in-process, the counterpart of Typst's figure: one process keeps a ``Warm`` and calls the
+pipeline's ``build()`` again for each saved edit (parse, lay out, draw, PDF written in place) — what
+``make-issue watch`` does after its watcher has seen the save.
+
 Every edit's PDF is checked for the edited text (both tools), so a tool that did not really
 rebuild cannot look fast. Edits alternate between the tools, after two untimed warm-up edits each.
 """
@@ -58,6 +62,21 @@ for line in sys.stdin:
     tmp = out.with_suffix(".tmp"); tmp.write_bytes(pdf); tmp.replace(out)
     t2 = time.perf_counter()
     print(f"{t1 - t0:.6f} {t2 - t0:.6f}", flush=True)
+'''
+
+
+OURS_WORKER = r'''
+import sys, time, pathlib
+from jianbao.pipeline import Project, build
+from jianbao.warm import Warm
+root = pathlib.Path(sys.argv[1]); source = root / "content" / "2018-06.yaml"; out = root / "out"
+project = Project(root); warm = Warm()
+build(source, out, project, warm); warm.sweep()
+print("ready", flush=True)
+for line in sys.stdin:
+    t0 = time.perf_counter()
+    build(source, out, project, warm); warm.sweep()
+    print(f"{time.perf_counter() - t0:.6f}", flush=True)
 '''
 
 
@@ -161,6 +180,34 @@ class Ours:
         self.proc.wait(timeout=30)
 
 
+class InProcess:
+    """Our warm build called again in one process (the counterpart of Typst's compile())."""
+
+    def __init__(self, project: Path) -> None:
+        self.source = project / "content" / "2018-06.yaml"
+        self.pdf = project / "out" / "2018-06.pdf"
+        self.text = self.source.read_text(encoding="utf-8")
+        self.proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-c", OURS_WORKER, str(project)],
+                                     cwd=project, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "ready"
+        self.seconds: list[float] = []
+
+    def edit(self, n: int) -> float:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        save(self.source, edited(self.text, n))
+        self.proc.stdin.write("build\n")
+        self.proc.stdin.flush()
+        seconds = float(self.proc.stdout.readline())
+        if marker(n) not in pdf_text(self.pdf):
+            sys.exit(f"in-process build: the PDF after edit {n} lacks the edited text")
+        return seconds
+
+    def stop(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
 class Typst:
     def __init__(self, work: Path) -> None:
         self.folder = work / "typst"
@@ -214,21 +261,24 @@ def main() -> int:
           f"work folder {work}")
 
     ours = Ours(project_copy(work, "watch"), serve=False)
+    inproc = InProcess(project_copy(work, "inproc"))
     proof = None if args.no_serve else Ours(project_copy(work, "serve"), serve=True)
     typst = Typst(work)
     try:
         for n in range(1, args.edits + 3):  # two warm-up edits, then the timed ones
             seconds = ours.edit(n)
+            inproc_seconds = inproc.edit(n)
             proof_seconds = proof.edit(n) if proof else None
             compile_s, written_s = typst.edit(n)
             if n > 2:
                 ours.seconds.append(seconds)
+                inproc.seconds.append(inproc_seconds)
                 if proof and proof_seconds is not None:
                     proof.seconds.append(proof_seconds)
                 typst.compile.append(compile_s)
                 typst.seconds.append(written_s)
     finally:
-        for tool in (ours, proof, typst):
+        for tool in (ours, inproc, proof, typst):
             if tool is not None:
                 tool.stop()
 
@@ -238,10 +288,13 @@ def main() -> int:
     print(line("Typst warm recompile + PDF written", typst.seconds, base))
     print(line("make-issue watch: save → new PDF in place", ours.seconds, base) + "   ← the loop (target ≤ 1.00×)")
     print(line("  of which the build (as make-issue watch prints it, 10 ms resolution)", ours.build_s[2:], base))
+    print(line("make-issue's warm build() again in one process (= Typst's)", inproc.seconds, base))
     if proof:
         print(line("make-issue watch --serve: save → proof page's images ready", proof.seconds, base))
     summary = {"typst_compile_ms": 1000 * base, "ours_ms": 1000 * statistics.median(ours.seconds),
-               "ratio": statistics.median(ours.seconds) / base}
+               "ratio": statistics.median(ours.seconds) / base,
+               "in_process_ms": 1000 * statistics.median(inproc.seconds),
+               "in_process_ratio": statistics.median(inproc.seconds) / base}
     if proof:
         summary["proof_page_ms"] = 1000 * statistics.median(proof.seconds)
     print(json.dumps(summary))
