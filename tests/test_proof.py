@@ -129,6 +129,32 @@ def test_a_series_of_warm_rebuilds_matches_cold_builds_and_reuses_unchanged_page
     assert warm.pages.misses >= 10 + 4  # the first build drew every page, each edit at least one
 
 
+def test_the_proof_page_after_an_edit_shows_every_page_as_a_fresh_rendering(project_copy: Path) -> None:
+    """Pages the edit did not change are not drawn again for the proof page; what it shows must be
+    what PDFium draws from the new PDF, page for page (pixels and text), including pages after the
+    edit whose character codes moved."""
+    from jianbao.pipeline import Project
+    from jianbao.proof.previews import proof_pages
+    from jianbao.proof.watch import Session
+
+    source = project_copy / "content" / "2018-06.yaml"
+    text = source.read_text(encoding="utf-8")
+    session = Session(source, Project(project_copy), project_copy / "out", board=True, dpi=30,
+                      out=lambda _line: None, err=lambda _line: None)
+    for edit in (text, text.replace(EDITED, "会上，市工商联副主席孙昌佩鑫龘传达了"),
+                 text.replace("研究部署下一阶段", "研究鑫龘下一阶段", 1), text):
+        source.write_text(edit, encoding="utf-8")
+        assert session.build()
+        board = session.board
+        assert board is not None
+        fresh = proof_pages((project_copy / "out" / "2018-06.pdf").read_bytes(), 30, {})
+        assert list(board.snapshot.page_versions) == [p.version for p in fresh]
+        assert list(board.snapshot.page_texts) == [p.text for p in fresh]
+        assert [board.image(n) for n in range(1, len(fresh) + 1)] == [p.png for p in fresh]
+    assert session.last is not None and sum(d is not None for d in session.last.drawings) == len(fresh)
+    assert session.warm.pages.hits >= len(fresh)  # the last build is the first again: its pages reused
+
+
 def test_warm_layout_and_fonts_are_read_again_when_their_files_change(project_copy: Path) -> None:
     from jianbao.warm import Warm
 

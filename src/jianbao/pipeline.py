@@ -109,6 +109,9 @@ class BuildResult:
     short_pages: tuple[tuple[int, int], ...] = ()  # (page, grid lines missing): pages that end short
     assignment: Assignment | None = None  # which font drew each character (the proof page lists fallbacks)
     ofd: Path | None = None  # the OFD written beside the PDF (make-issue --ofd)
+    # make-issue watch: per page, the drawn content it shares with pages of earlier builds (None: new);
+    # pages with the same number look the same (the proof page renders only the others)
+    drawings: tuple[int | None, ...] = ()
 
 
 def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepared:
@@ -255,6 +258,7 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
         sorted([*prepared.warnings, *titles], key=lambda w: (w.location.line, w.location.column)),
         tuple(page for page, anchor in document.outline() if anchor.level == 0),
         prepared.stand_ins, prepared.stand_fonts, tuple(document.short_pages), prepared.assignment, ofd_target,
+        tuple(warm.pages.drawn) if warm else (),
     )
 
 

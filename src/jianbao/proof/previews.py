@@ -79,12 +79,17 @@ class ProofPage(NamedTuple):
     text: str  # the page's text, as a PDF viewer extracts it
 
 
-def proof_pages(pdf: bytes, dpi: int, known: dict[str, bytes], level: int = 1) -> list[ProofPage]:
+def proof_pages(pdf: bytes, dpi: int, known: dict[str, bytes], level: int = 1,
+                same: dict[int, ProofPage] | None = None) -> list[ProofPage]:
     """Every page for the proof page: its pixels' digest, its PNG (taken from ``known``, digest → PNG,
-    when the page looks exactly as before: only changed pages are encoded) and its text."""
+    when the page looks exactly as before: only changed pages are encoded) and its text. ``same``:
+    pages (by index) known to look as a page of an earlier build did, which are not drawn again."""
     with _document(pdf) as doc:
         out = []
         for i in range(len(doc)):
+            if same and i in same:
+                out.append(same[i])
+                continue
             page = doc[i]
             try:
                 bitmap = page.render(scale=dpi / 72, rev_byteorder=True, may_draw_forms=False)

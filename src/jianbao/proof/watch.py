@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jianbao.errors import UserError
 from jianbao.fonts.discover import FONT_SUFFIXES, local_font_files
@@ -36,6 +37,9 @@ from jianbao.proof.state import (
     warnings_of,
 )
 from jianbao.warm import Warm
+
+if TYPE_CHECKING:
+    from jianbao.proof.previews import ProofPage
 
 STEP_MS = 2  # a change is built once no further change came for this long (an editor's save: < 1 ms) …
 DEBOUNCE_MS = 500  # … or once changes kept coming for this long
@@ -62,6 +66,7 @@ class Session:
         self.last: BuildResult | None = None
         self._built_from: tuple[object, ...] | None = None  # the inputs as the last build found them
         self._pngs: dict[str, bytes] = {}  # pixel digest → PNG, of the pages of the last good build
+        self._drawn: dict[int, ProofPage] = {}  # drawn content (BuildResult.drawings) → its proof page
         self._warned: tuple[str, ...] = ()
 
     @property
@@ -151,8 +156,10 @@ class Session:
 
         assert self.board is not None
         pdf = result.path.read_bytes()
-        pages = proof_pages(pdf, self.dpi, self._pngs, PROOF_PNG_LEVEL)
+        same = {i: self._drawn[d] for i, d in enumerate(result.drawings) if d is not None and d in self._drawn}
+        pages = proof_pages(pdf, self.dpi, self._pngs, PROOF_PNG_LEVEL, same)
         self._pngs = {p.version: p.png for p in pages}  # what the next build may reuse
+        self._drawn = {d: p for d, p in zip(result.drawings, pages, strict=False) if d is not None}
         pngs = {number: p.png for number, p in enumerate(pages, start=1)}
         versions = [p.version for p in pages]
         texts = [p.text for p in pages]

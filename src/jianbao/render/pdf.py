@@ -43,6 +43,7 @@ class _Font(NamedTuple):
 
 
 class _Drawn(NamedTuple):
+    serial: int  # names this content: a page drawn from it looks the same (same operators, same glyphs)
     code: tuple[str, ...]  # the page's content operators
     fonts: tuple[_Font, ...]  # as the page found them
     new: tuple[tuple[str, str], ...]  # (font, characters) it numbered first, in order
@@ -59,6 +60,8 @@ class PageMemo:
         # a page's content → (ASCII85 of the compressed content, compressed content), as ReportLab makes them
         self._flate: dict[tuple[str, bool], tuple[tuple[bytes, bytes], int]] = {}
         self._build = 0
+        self._serials = 0
+        self.drawn: list[int | None] = []  # the pages of the last PDF: the content each was drawn from
         self.hits = 0  # pages reused / drawn (for the benchmark and the tests)
         self.misses = 0
 
@@ -77,11 +80,13 @@ class PageMemo:
             canv._code.extend(drawn.code)
             self._pages[key] = (drawn, self._build)
             self.hits += 1
+            self.drawn.append(drawn.serial)
             return
         self.misses += 1
         fonts = _page_fonts(page.items)
         if fonts is None:  # a font other than an embedded TrueType one: drawn, not kept
             _items(canv, page.items)
+            self.drawn.append(None)
             return
         before = tuple(_found(doc, _Font(name, None, 0, tuple(map(ord, chars)), ())) for name, chars in fonts.items())
         start = len(canv._code)
@@ -90,8 +95,10 @@ class PageMemo:
                     for f in before)
         named = sorted((f for f in before if f.internal is None),
                        key=lambda f: int(str(getFont(f.name).state[doc].internalName)[1:]))
-        self._pages[key] = (_Drawn(tuple(canv._code[start:]), before, tuple((n, c) for n, c in new if c),
+        self._serials += 1
+        self._pages[key] = (_Drawn(self._serials, tuple(canv._code[start:]), before, tuple((n, c) for n, c in new if c),
                                    tuple(f.name for f in named), tuple(_anchors(page.items))), self._build)
+        self.drawn.append(self._serials)
 
     def contents(self, canv: Canvas) -> None:
         """Give the page just shown its content stream as ReportLab would make it when it saves (the
@@ -196,6 +203,8 @@ def render_pdf(document: Document, target: Path | io.BytesIO, *, compress: bool 
         d = meta.date
         stamp = f"D:{d.year:04d}{d.month:02d}{d.day:02d}000000+08'00'"
         canv.setDateFormatter(lambda *_: stamp)
+    if memo is not None:
+        memo.drawn = []
     for page in document.pages:
         _page(canv, page, memo)
     canv.save()
