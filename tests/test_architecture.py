@@ -21,15 +21,16 @@ FLOORS: dict[str, int] = {
     "manuscripts": 2,  # Word, text and printed issues → YAML sources (may use source)
     "compose": 3,  # model + layout + fonts → pages as data
     "render": 4, "wordcache": 4,  # pages → PDF (and other formats); the segmenter's cuts kept on disk
-    "warm": 4,  # content-keyed caches a watch loop keeps between builds (layout, fonts, breaks)
+    "warm": 4,  # content-keyed caches a watch loop keeps between builds (layout, fonts, breaks, pages)
     "pipeline": 5,  # one build, atomic
     "archive": 6,  # many builds: batch, manifest, record, volume
     "folder": 6,  # a bulletin folder: finding it, make-issue init
     "proof": 7,  # watch loop, proof page server, page previews (from the PDF)
     "cli": 8, "__main__": 9,
 }
-# Parts on one floor that may use a neighbour: manuscripts checks what it writes with source's loader.
-BESIDE: dict[str, set[str]] = {"manuscripts": {"source"}}
+# Parts on one floor that may use a neighbour: manuscripts checks what it writes with source's loader;
+# The watch loop's caches hold the composer's and the renderer's memories.
+BESIDE: dict[str, set[str]] = {"manuscripts": {"source"}, "warm": {"render"}}
 
 
 def _part(module: str) -> str:
