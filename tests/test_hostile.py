@@ -575,7 +575,7 @@ def test_a_single_build_stopped_by_a_signal_leaves_no_temporary_file(tmp_path: P
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert "Traceback" not in err
-    assert not list((where / "out").glob(".*.tmp"))
+    assert not list((where / "out").glob(".*.tmp")), (list((where / "out").glob(".*.tmp")), proc.returncode, err)
     if proc.returncode == 130:
         assert "已中断" in err and (where / "out" / "2018-06.pdf").read_bytes() == old
     else:  # it finished just before the signal
