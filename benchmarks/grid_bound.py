@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import json
 import math
 import os
@@ -485,7 +486,6 @@ def issue_paragraphs(source: Path) -> list[tuple[list[Item], Measure]]:
     prepared = prepare(source, Project(ROOT))
     assert prepared.assignment is not None
     fonts = register_fonts(prepared.fonts, prepared.assignment)
-    builder = story_module.StoryBuilder(prepared.issue, prepared.layout, fonts)
     seen: list[tuple[list[Item], Measure]] = []
     name = "BrokenParagraph" if hasattr(story_module, "BrokenParagraph") else "break_paragraph"
     real = getattr(story_module, name)
@@ -494,6 +494,11 @@ def issue_paragraphs(source: Path) -> list[tuple[list[Item], Measure]]:
         seen.append((list(items), m))
         return real(items, m)
 
+    # the builder calls the breaker it is given (its default is bound when the module loads, so
+    # patching the module's name alone no longer reaches it)
+    takes = "breaker" in inspect.signature(story_module.StoryBuilder).parameters
+    builder = story_module.StoryBuilder(prepared.issue, prepared.layout, fonts,
+                                        **({"breaker": record} if takes else {}))
     with mock.patch.object(story_module, name, record):
         for article in prepared.issue.articles:
             for block in article.body:
