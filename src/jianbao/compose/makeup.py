@@ -19,6 +19,7 @@ from jianbao.compose.gridblocks import GridLines, KeepWithNext, Ref
 from jianbao.compose.linebreak import BrokenParagraph, Measure
 from jianbao.compose.linebreak import Item as BreakItem
 from jianbao.compose.pages import Area, PageLoop, Placement, placed_items
+from jianbao.compose.plan import Planner, space_moves, variant_price
 from jianbao.compose.printed import page_number_text
 from jianbao.compose.story import StoryBuilder
 from jianbao.compose.textset import EM_ASCENT, Fonts, resolve, tracked, tracked_width
@@ -62,7 +63,7 @@ class PageFill:
                 # white space in whole lines above a title or heading that is not at a page top: no
                 # line leaves the grid
                 changes = self.changes.setdefault(page, {})
-                for delta, cost in self._space_moves(head).items():
+                for delta, cost in space_moves(head, self.costs).items():
                     changes[Change(head.ref, delta)] = cost
             body = block.body
         else:
@@ -72,19 +73,6 @@ class PageFill:
         whole = body.origin or body  # a paragraph split across pages changes as a whole
         if whole.ref is not None and (whole.pin != 0 or whole.lines == whole.natural):
             self._paragraphs.setdefault(page, []).append(whole)
-
-    def _space_moves(self, head: GridLines) -> dict[int, float]:
-        """The blank-line moves above ``head`` and their prices (deltas from the layout's spacing,
-        whatever the block is pinned to now)."""
-        c = self.costs
-        assert head.ref is not None
-        if head.ref.kind == "title":
-            moves = {1: c.title_more, 2: c.title_more + c.title_more2}
-            natural = head.getSpaceBefore() - head.pin * head.grid.pitch
-            if natural >= head.grid.pitch - 1e-6:  # the layout puts a blank line there
-                moves[-1] = c.title_less
-            return moves
-        return {1: c.heading1_more if head.ref.kind == "heading" else c.heading2_more}
 
     def candidates(self, page: int) -> dict[Change, float]:
         """The changes possible on ``page``: a paragraph's variants are costed only when asked for
@@ -122,10 +110,33 @@ class _Layout:
         page = story.layout.page
         self.story = story
         self.fill = PageFill(page.lines_per_page, story.layout.typography.makeup)
-        # the block's height gets 0.01 pt so that 22 lines of 28.99 pt fit whatever the rounding
-        area = Area(page.margin_left, page.block_bottom, page.block_width, page.block_height + 0.01)
-        self.loop = PageLoop(area, self._placed)
+        self.loop = PageLoop(_area(story.layout), self._placed)
         self.pages = self.loop.run(story.story(pins))
+
+    def price(self) -> float:
+        """What the changes in this layout cost, in lines taken off the character grid: blank lines
+        above titles and headings at their prices, paragraphs set longer or shorter (imposed, or
+        chosen by the paragraph itself) by the lines their variants take off the grid."""
+        costs = self.story.layout.typography.makeup
+        seen: set[int] = set()
+        total = 0.0
+        for placements in self.loop.pages:
+            for placement in placements:
+                block = placement.block
+                parts: list[Block | None] = [block]
+                if isinstance(block, KeepWithNext):
+                    head = block.heads[0]
+                    if head.ref is not None and head.pin and id(head) not in seen:
+                        seen.add(id(head))
+                        total += space_moves(head, costs).get(head.pin, 0.0)
+                    parts = [block.body]
+                for part in parts:
+                    if isinstance(part, GridLines):
+                        whole = part.origin or part
+                        if whole.variants is not None and id(whole) not in seen:
+                            seen.add(id(whole))
+                            total += variant_price(whole, costs)
+        return total
 
     def _placed(self, page: int, used: float, block: Block) -> None:
         pitch = self.story.layout.page.pitch
@@ -182,6 +193,12 @@ class _Layout:
         return pages, set()
 
 
+def _area(layout: Layout) -> Area:
+    page = layout.page
+    # the block's height gets 0.01 pt so that 22 lines of 28.99 pt fit whatever the rounding
+    return Area(page.margin_left, page.block_bottom, page.block_width, page.block_height + 0.01)
+
+
 def page_number(layout: Layout, fonts: Fonts, n: int, label: str) -> list[Item]:
     """— N — in 四号, its top 7 mm below the block; odd pages right, even pages left (GB/T 9704 §7.5)."""
     spec = layout.page_number
@@ -235,6 +252,14 @@ def compose(issue: Issue, layout: Layout, fonts: Fonts,
         again = _Layout(story, trial)
         if again.fill.score() < best.fill.score():
             pins, best = trial, again
+    costs = layout.typography.makeup
+    if best.fill.short_pages() or best.price() >= costs.grid_line:  # the greedy way costs a line or more
+        planned = Planner(story.story({}), _area(layout), layout.page.pitch, layout.page.lines_per_page,
+                          costs).plan()
+        if planned is not None:
+            again = _Layout(story, planned)
+            if (len(again.fill.short_pages()), again.price()) < (len(best.fill.short_pages()), best.price()):
+                pins, best = planned, again
     document = best.document()
     document.warnings = list(story.warnings)
     return document
