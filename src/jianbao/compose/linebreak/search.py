@@ -303,7 +303,7 @@ def variant(
         tail = greedy(p, avail_first, avail_rest, start=a, fill=[b + step for b in base])
         new = avoid_lone_last(p, [*plan[:i0], *tail], avail_rest)
         if len(new) == lines + delta:
-            found.append((j if delta < 0 else off_grid(p, new, avail_first, avail_rest) - base_off, 0, new))
+            found.append((off_grid(p, new, avail_first, avail_rest) - base_off, 0, new))
             break
     if delta > 0 and not p.hanging:
         best = with_lines(p, lines + 1, avail_first, avail_rest)
