@@ -95,9 +95,9 @@ def test_blank_line_moves_are_priced_by_the_layout() -> None:
     layout = load_layout(ROOT / "src/jianbao/defaults/layouts/default.yaml")
     costs = layout.typography.makeup
     assert costs == MakeupCosts()  # the defaults written out in default.yaml
-    # every white-space move is cheaper than a line taken off the grid; a title's first extra
-    # line is free, its second is not, and taking its blank line away costs most
-    assert 0 == costs.title_more < costs.title_more2 < costs.title_less < costs.grid_line
+    # white space added is cheaper than a line taken off the grid (a title's first extra line is
+    # free, its second is not); a title run into the article above costs more than a grid line
+    assert 0 == costs.title_more < costs.title_more2 < costs.grid_line < costs.title_less
     assert costs.heading1_more < costs.heading2_more < costs.grid_line
 
 

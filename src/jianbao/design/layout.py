@@ -145,11 +145,13 @@ class MakeupCosts:
     line more above an article title, or below the contents on page 1), ``title_more2`` (a second
     one), ``title_less`` (no blank line above a title that has one, not at a page top),
     ``heading1_more`` / ``heading2_more`` (one blank line above a level-1 一、 / level-2 （一） heading
-    that is not at a page top). A move priced at ``grid_line`` or more is never worth a grid line."""
+    that is not at a page top). A move priced at ``grid_line`` or more is never worth a grid line:
+    ``title_less`` is, by default (two articles run together, which every reader sees, where a line
+    off the grid is a fraction of a point between characters)."""
 
     title_more: float = 0.0
     title_more2: float = 0.3
-    title_less: float = 0.6
+    title_less: float = 2.0
     heading1_more: float = 0.2
     heading2_more: float = 0.4
     grid_line: float = 1.0
