@@ -49,13 +49,16 @@ class PageFill:
         self.changes: dict[int, dict[Change, float]] = {}
         self._paragraphs: dict[int, list[GridLines]] = {}  # page → whole paragraphs on it, not yet costed
         self.closing_page: int | None = None
+        self.closing_alone = False
 
     def record(self, page: int, used: int, block: Block, at_top: bool = False) -> None:
         """``block`` was placed on ``page`` (at its top when ``at_top``), which now has ``used`` lines."""
-        self.used[page] = used
         if isinstance(block, ClosingBlock):
             self.closing_page = page
+            self.closing_alone = page not in self.used  # the first block on its page
+            self.used[page] = used
             return
+        self.used[page] = used
         body: Block | None
         if isinstance(block, KeepWithNext):
             head = block.heads[0]
@@ -91,8 +94,8 @@ class PageFill:
         last = max(self.used, default=0)
         out = []
         for page in range(1, last):
-            if page + 1 == self.closing_page and self.used.get(page + 1, 0) == 0:
-                continue
+            if page + 1 == self.closing_page and self.closing_alone:
+                continue  # the text ends here: nothing is left to fill the page with
             missing = self.lines_per_page - self.used.get(page, 0)
             if missing > 0:
                 out.append((page, missing))
