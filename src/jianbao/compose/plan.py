@@ -137,7 +137,7 @@ class Planner:
         queue: list[Block] = [_Spacer(used * self.pitch - after, after)] if used else []
         try:
             pages = loop.run([*queue, block])
-        except ContentTooTall:
+        except (ContentTooTall, RuntimeError):  # a state no real layout reaches: not a way on
             return None
         done = [seen.get(p, 0) for p in range(1, pages)]
         end = seen.get(pages, 0)
