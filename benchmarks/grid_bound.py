@@ -60,7 +60,6 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from unittest import mock
 
 from jianbao.compose.linebreak import Item, Line, Measure, paragraph_variants, placement
 from jianbao.compose.linebreak import Prepared as _Para
@@ -476,29 +475,30 @@ class IssueBound:
 
 def issue_paragraphs(source: Path) -> list[tuple[list[Item], Measure]]:
     """Each body paragraph of the issue as the build itemises it: ``StoryBuilder.paragraph`` is run
-    with the breaker it calls (``BrokenParagraph``, formerly ``break_paragraph``) recording its
-    arguments."""
-    from jianbao.compose import story as story_module
+    with a composer memory (``compose.memo.Fresh``) that records what it is asked to break."""
+    from jianbao.compose.linebreak import BrokenParagraph
+    from jianbao.compose.memo import Fresh
+    from jianbao.compose.story import StoryBuilder
+    from jianbao.compose.textset import Face, items
     from jianbao.model import Paragraph
     from jianbao.pipeline import Project, prepare, register_fonts
 
     prepared = prepare(source, Project(ROOT))
     assert prepared.assignment is not None
     fonts = register_fonts(prepared.fonts, prepared.assignment)
-    builder = story_module.StoryBuilder(prepared.issue, prepared.layout, fonts)
     seen: list[tuple[list[Item], Measure]] = []
-    name = "BrokenParagraph" if hasattr(story_module, "BrokenParagraph") else "break_paragraph"
-    real = getattr(story_module, name)
 
-    def record(items: Sequence[Item], m: Measure) -> object:
-        seen.append((list(items), m))
-        return real(items, m)
+    class Recording(Fresh):
+        def break_paragraph(self, runs: Sequence[tuple[str, int]], faces: Sequence[Face],
+                            measure: Measure) -> BrokenParagraph:
+            seen.append((items(runs, faces), measure))
+            return super().break_paragraph(runs, faces, measure)
 
-    with mock.patch.object(story_module, name, record):
-        for article in prepared.issue.articles:
-            for block in article.body:
-                if isinstance(block, Paragraph):
-                    builder.paragraph(block)
+    builder = StoryBuilder(prepared.issue, prepared.layout, fonts, Recording())
+    for article in prepared.issue.articles:
+        for block in article.body:
+            if isinstance(block, Paragraph):
+                builder.paragraph(block)
     return seen
 
 

@@ -98,12 +98,21 @@ def _short_pages(pdf: Path, titles: list[str], headings: list[str]) -> list[tupl
     per_page = check["figures"].get("lines_per_page") or 22
     doc = pdfium.PdfDocument(str(pdf))
     out = []
+
+    def text(index: int) -> str:
+        """The first lines of a page, without the page number (empty for a blank page)."""
+        lines = [re.sub(r"\s+", "", ln) for ln in doc[index].get_textpage().get_text_range().splitlines()]
+        return "".join(ln for ln in lines[:3] if ln and not re.fullmatch(r"—\d+—", ln))
+
     try:
         for short in check["figures"].get("short_pages") or []:
             page = short["page"]
-            lines = [re.sub(r"\s+", "", ln) for ln in doc[page].get_textpage().get_text_range().splitlines()]
-            top = "".join(ln for ln in lines[:3] if ln and not re.fullmatch(r"—\d+—", ln))
-            if any(t and top.startswith(re.sub(r"\s+", "", t)[:8]) for t in titles):
+            top, own = text(page), text(page - 1)  # of the next page (0-based index), of this one
+            if not own:
+                why = "blank page before the closing block"  # duplex: the 版记 sits on an even page
+            elif not top:
+                why = "closing block (after a blank page)"  # the text ends here
+            elif any(t and top.startswith(re.sub(r"\s+", "", t)[:8]) for t in titles):
                 why = "title block"
             elif any(h and top.startswith(re.sub(r"\s+", "", h)[:8]) for h in headings):
                 why = "heading block"

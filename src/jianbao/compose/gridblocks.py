@@ -41,7 +41,7 @@ class Ref(NamedTuple):
 
     article: int
     block: int
-    kind: Literal["title", "heading", "paragraph"]
+    kind: Literal["title", "heading", "subheading", "paragraph"]  # heading: level 1, subheading: level 2
 
 
 class Bookmark(NamedTuple):
@@ -80,7 +80,7 @@ class GridLines(Block):
         self.variants = variants
         self._variants: dict[int, Variant] | None = None
         self.next_min = 0  # see follow()
-        self.ref = ref  # the block a page make-up change can name (paragraphs, titles, level-1 headings)
+        self.ref = ref  # the block a page make-up change can name (paragraphs, titles, level-1/2 headings)
         self.origin: GridLines | None = None  # the whole paragraph this is a part of (after a split)
         self.pin = pin  # a change imposed by the page make-up (see makeup.compose): ± lines or blank lines
         self.faces = list(faces)

@@ -7,6 +7,8 @@ only the chosen layout becomes items, and a renderer (``render.pdf``) draws them
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import combinations
 from typing import NamedTuple
 
 from jianbao import __version__
@@ -16,51 +18,62 @@ from jianbao.compose.frames import Document, Item, Metadata, Page
 from jianbao.compose.gridblocks import GridLines, KeepWithNext, Ref
 from jianbao.compose.memo import Fresh
 from jianbao.compose.pages import Area, PageLoop, Placement, placed_items
+from jianbao.compose.plan import Planner, space_moves, variant_price
 from jianbao.compose.printed import page_number_text
 from jianbao.compose.story import StoryBuilder
 from jianbao.compose.textset import EM_ASCENT, Fonts, resolve, tracked, tracked_width
-from jianbao.design.layout import Layout
+from jianbao.design.layout import Layout, MakeupCosts
 from jianbao.model import Issue
 
 
 class Change(NamedTuple):
-    """One change the page make-up can try: ``delta`` on block ``ref`` — a paragraph one line longer
-    (+1) or shorter (-1), or a title / level-1 heading with one blank line more above it (+1)."""
+    """One change the page make-up can try: ``delta`` grid lines more (or fewer, when negative) in the
+    flow at block ``ref`` — a paragraph one line longer (+1) or shorter (-1), a title with one or two
+    blank lines more above it (+1, +2) or without the one it has (-1), a level-1 or level-2 heading
+    with a blank line above it (+1)."""
 
     ref: Ref
     delta: int
 
 
 class PageFill:
-    """How full each page came out, and which blocks on it could take one line more or one fewer."""
+    """How full each page came out, and which blocks on it could take a line more or fewer, at what
+    price (``layout.typography.makeup``, in lines taken off the character grid)."""
 
-    def __init__(self, lines_per_page: int) -> None:
+    def __init__(self, lines_per_page: int, costs: MakeupCosts | None = None) -> None:
         self.lines_per_page = lines_per_page
+        self.costs = costs or MakeupCosts()
         self.used: dict[int, int] = {}  # page → grid lines used
-        # page → {change: cost in lines taken off the character grid}
+        # page → {change: its price}
         self.changes: dict[int, dict[Change, float]] = {}
         self._paragraphs: dict[int, list[GridLines]] = {}  # page → whole paragraphs on it, not yet costed
         self.closing_page: int | None = None
+        self.closing_alone = False
 
-    def record(self, page: int, used: int, block: Block) -> None:
-        self.used[page] = used
+    def record(self, page: int, used: int, block: Block, at_top: bool = False) -> None:
+        """``block`` was placed on ``page`` (at its top when ``at_top``), which now has ``used`` lines."""
         if isinstance(block, ClosingBlock):
             self.closing_page = page
+            self.closing_alone = page not in self.used  # the first block on its page
+            self.used[page] = used
             return
+        self.used[page] = used
         body: Block | None
         if isinstance(block, KeepWithNext):
             head = block.heads[0]
-            if isinstance(head, GridLines) and head.ref and head.pin == 0 and used > head.slots + 1:
-                # one more blank line above a title (or a level-1 heading, second choice) that is not
-                # at a page top: costs no grid line
-                self.changes.setdefault(page, {})[Change(head.ref, 1)] = 0 if head.ref.kind == "title" else 0.5
+            if isinstance(head, GridLines) and head.ref and not at_top:
+                # white space in whole lines above a title or heading that is not at a page top: no
+                # line leaves the grid
+                changes = self.changes.setdefault(page, {})
+                for delta, cost in space_moves(head, self.costs).items():
+                    changes[Change(head.ref, delta)] = cost
             body = block.body
         else:
             body = block
         if not isinstance(body, GridLines):
             return
         whole = body.origin or body  # a paragraph split across pages changes as a whole
-        if whole.ref is not None and whole.pin == 0 and whole.lines == whole.natural:
+        if whole.ref is not None and (whole.pin != 0 or whole.lines == whole.natural):
             self._paragraphs.setdefault(page, []).append(whole)
 
     def candidates(self, page: int) -> dict[Change, float]:
@@ -71,7 +84,7 @@ class PageFill:
             for delta in (1, -1):
                 variant = whole.variant(delta)
                 if variant is not None and whole.ref is not None:
-                    changes[Change(whole.ref, delta)] = variant.changed
+                    changes[Change(whole.ref, delta)] = variant.changed * self.costs.grid_line
         return changes
 
     def short_pages(self) -> list[tuple[int, int]]:
@@ -80,8 +93,8 @@ class PageFill:
         last = max(self.used, default=0)
         out = []
         for page in range(1, last):
-            if page + 1 == self.closing_page and self.used.get(page + 1, 0) == 0:
-                continue
+            if page + 1 == self.closing_page and self.closing_alone:
+                continue  # the text ends here: nothing is left to fill the page with
             missing = self.lines_per_page - self.used.get(page, 0)
             if missing > 0:
                 out.append((page, missing))
@@ -98,14 +111,39 @@ class _Layout:
     def __init__(self, story: StoryBuilder, pins: dict[Ref, int]) -> None:
         page = story.layout.page
         self.story = story
-        self.fill = PageFill(page.lines_per_page)
-        # the block's height gets 0.01 pt so that 22 lines of 28.99 pt fit whatever the rounding
-        area = Area(page.margin_left, page.block_bottom, page.block_width, page.block_height + 0.01)
-        self.loop = PageLoop(area, self._placed)
+        self.fill = PageFill(page.lines_per_page, story.layout.typography.makeup)
+        self.loop = PageLoop(_area(story.layout), self._placed)
         self.pages = self.loop.run(story.story(pins))
 
+    def price(self) -> float:
+        """What the changes in this layout cost, in lines taken off the character grid: blank lines
+        above titles and headings at their prices, paragraphs set longer or shorter (imposed, or
+        chosen by the paragraph itself) by the lines their variants take off the grid."""
+        costs = self.story.layout.typography.makeup
+        seen: set[int] = set()
+        total = 0.0
+        for placements in self.loop.pages:
+            for placement in placements:
+                block = placement.block
+                parts: list[Block | None] = [block]
+                if isinstance(block, KeepWithNext):
+                    head = block.heads[0]
+                    if head.ref is not None and head.pin and id(head) not in seen:
+                        seen.add(id(head))
+                        total += space_moves(head, costs).get(head.pin, 0.0)
+                    parts = [block.body]
+                for part in parts:
+                    if isinstance(part, GridLines):
+                        whole = part.origin or part
+                        if whole.variants is not None and id(whole) not in seen:
+                            seen.add(id(whole))
+                            total += variant_price(whole, costs)
+        return total
+
     def _placed(self, page: int, used: float, block: Block) -> None:
-        self.fill.record(page, round(used / self.story.layout.page.pitch), block)
+        pitch = self.story.layout.page.pitch
+        above = used - block.getSpaceAfter() - block.height  # 0 only at a page top (no space before)
+        self.fill.record(page, round(used / pitch), block, at_top=above < pitch / 2)
 
     def document(self) -> Document:
         """The chosen layout as pages as data."""
@@ -157,6 +195,12 @@ class _Layout:
         return pages, set()
 
 
+def _area(layout: Layout) -> Area:
+    page = layout.page
+    # the block's height gets 0.01 pt so that 22 lines of 28.99 pt fit whatever the rounding
+    return Area(page.margin_left, page.block_bottom, page.block_width, page.block_height + 0.01)
+
+
 def page_number(layout: Layout, fonts: Fonts, n: int, label: str) -> list[Item]:
     """— N — in 四号, its top 7 mm below the block; odd pages right, even pages left (GB/T 9704 §7.5)."""
     spec = layout.page_number
@@ -172,20 +216,24 @@ def page_number(layout: Layout, fonts: Fonts, n: int, label: str) -> list[Item]:
     return out
 
 
-MAKEUP_PASSES = 12  # at most this many extra layouts to fill short pages
+MAKEUP_PASSES = 12  # at most this many extra layouts to fill short pages (plus two per short page)
+REACH = 3  # a change at most this many pages before the short page (further back it shifts too much)
+WIDTH = 12  # the cheapest changes a combination of several is drawn from
 
 
 def compose(issue: Issue, layout: Layout, fonts: Fonts, memo: Fresh | None = None) -> Document:
     """Lay out ``issue`` with ``layout``: the pages as data.
 
     Page make-up: a page other than the first and the last that ends short of the grid's lines
-    (because the next paragraph may not leave a line alone at its foot or top) is filled by a
-    change on it or before it — a blank line more above a title or a level-1 heading, or a
-    paragraph one line longer or shorter (see ``linebreak.paragraph_variants``) — then the issue
-    is laid out again; a change that does not reduce the short pages is undone. Changes that take
-    fewer lines off the character grid are tried first. Trials only lay out; the chosen layout
-    alone becomes items. ``memo`` breaks body paragraphs and sets lines (make-issue watch passes
-    one that reuses what earlier builds made: ``compose.memo.Memo``).
+    (because the next paragraph may not leave a line alone at its foot or top) is filled by
+    changes on it or on the pages just before it — blank lines more or fewer above a title, a
+    blank line above a level-1 or level-2 heading, a paragraph one line longer or shorter (see
+    ``linebreak.paragraph_variants``) — then the issue is laid out again; changes that do not
+    reduce the short pages are undone. The cheapest set of changes is tried first, priced in
+    lines taken off the character grid (``layout.typography.makeup``: white space costs none or a
+    fraction of a line). Trials only lay out; the chosen layout alone becomes items. ``memo``
+    breaks body paragraphs and sets lines (make-issue watch passes one that reuses what earlier
+    builds made: ``compose.memo.Memo``).
     """
     story = StoryBuilder(issue, layout, fonts, memo)
     pins: dict[Ref, int] = {}
@@ -196,57 +244,86 @@ def compose(issue: Issue, layout: Layout, fonts: Fonts, memo: Fresh | None = Non
             again = _Layout(story, _pins(together))
             if again.fill.score() < best.fill.score():
                 pins, best = _pins(together), again
-    tried: set[Change] = set()
+    tried: set[frozenset[Change]] = set()
     for _ in range(MAKEUP_PASSES + 2 * len(best.fill.short_pages())):  # a long issue has more to fill
         chosen = _next_try(best.fill, pins, tried)
         if not chosen:
             break
-        tried.update(chosen)
+        tried.add(frozenset(chosen))
         trial = {**pins, **_pins(chosen)}
         again = _Layout(story, trial)
         if again.fill.score() < best.fill.score():
             pins, best = trial, again
+    costs = layout.typography.makeup
+    if best.fill.short_pages() or best.price() >= costs.grid_line:  # the greedy way costs a line or more
+        planned = Planner(story.story({}), _area(layout), layout.page.pitch, layout.page.lines_per_page,
+                          costs).plan()
+        if planned is not None:
+            again = _Layout(story, planned)
+            if (len(again.fill.short_pages()), again.price()) < (len(best.fill.short_pages()), best.price()):
+                pins, best = planned, again
     document = best.document()
     document.warnings = list(story.warnings)
     return document
 
 
-def _pins(changes: list[Change]) -> dict[Ref, int]:
+def _pins(changes: Iterable[Change]) -> dict[Ref, int]:
     return {c.ref: c.delta for c in changes}
 
 
 def _changes_for_each_page(fill: PageFill) -> list[Change]:
-    """For every short page, the change :func:`_next_try` would try first for it alone, each block
+    """For every short page, the changes :func:`_next_try` would try first for it alone, each block
     used once: when they do not disturb one another, one trial fills them all."""
     chosen: list[Change] = []
     for page, _missing in fill.short_pages():
-        taken = {c.ref for c in chosen}
-        found = _next_try(fill, {}, {Change(r, d) for r in taken for d in (1, -1)}, only=page)
-        if not found or any(c.ref in taken for c in found):
+        found = _next_try(fill, {}, set(), only=page)
+        if not found or any(c.ref == d.ref for c in found for d in chosen):
             return []
         chosen += found
     return chosen
 
 
+def _options(fill: PageFill, page: int, missing: int, pins: dict[Ref, int]) -> list[tuple[float, int, list[Change]]]:
+    """Every way to fill ``page`` (``missing`` lines short) with blocks not yet changed, as (price,
+    pages back, changes), cheapest first: changes adding ``missing`` lines on it or up to
+    :data:`REACH` pages before it (which shift the flow down), or, for a page one line short, one
+    change taking a line away (the next block then starts at the foot, or ends on the page)."""
+    costs: dict[Change, float] = {}
+    back: dict[Change, int] = {}
+    for on in range(max(1, page - REACH), page + 1):
+        for change, cost in fill.candidates(on).items():
+            costs[change] = cost
+            back[change] = page - on
+    # a block already changed may change again (a second blank line above a title that has one
+    # more): what counts is the step from its pinned state, and the difference in price
+    steps: list[tuple[float, int, int, Change]] = []
+    for change, cost in costs.items():
+        now = pins.get(change.ref, 0)
+        step = change.delta - now
+        if step == 0 or (now and Change(change.ref, now) not in costs):
+            continue
+        if step > 0 or missing == 1:
+            steps.append((cost - costs.get(Change(change.ref, now), 0.0), back[change], step, change))
+    steps.sort()
+    out = [(price, b, [change]) for price, b, step, change in steps
+           if step == missing or (missing == 1 and step == -1)]
+    more = [s for s in steps if 0 < s[2] < missing][:WIDTH]
+    for size in range(2, missing + 1):  # several blocks, one change each, adding up to ``missing``
+        for combo in combinations(more, size):
+            if sum(c[2] for c in combo) == missing and len({c[3].ref for c in combo}) == size:
+                out.append((sum(c[0] for c in combo), max(c[1] for c in combo), [c[3] for c in combo]))
+    out.sort(key=lambda o: (o[0], o[1], len(o[2]), any(c.delta < pins.get(c.ref, 0) for c in o[2])))
+    return out
+
+
 def _next_try(
-    fill: PageFill, pins: dict[Ref, int], tried: set[Change], only: int | None = None
+    fill: PageFill, pins: dict[Ref, int], tried: set[frozenset[Change]], only: int | None = None
 ) -> list[Change]:
-    """Changes to try for the first short page (or page ``only``) that still has untried candidates:
-    a line more on the short page fills it, a line more on an earlier page shifts the flow down; a
-    line fewer (only for a page one line short) lets the next block start at the foot or end on
-    the page."""
+    """The cheapest untried way to fill the first short page that has one (or page ``only``)."""
     for page, missing in fill.short_pages():
         if only is not None and page != only:
             continue
-        candidates = sorted(
-            (cost, page - on, change.delta < 0, change)
-            for on in range(1, page + 1)
-            for change, cost in fill.candidates(on).items()
-            if change not in tried and change.ref not in pins and (change.delta > 0 or missing == 1)
-        )
-        if missing == 1 and candidates:
-            return [candidates[0][3]]
-        more = [change for *_, change in candidates if change.delta > 0]
-        if len(more) >= missing:
-            return more[:missing]
+        for *_, changes in _options(fill, page, missing, pins):
+            if frozenset(changes) not in tried:
+                return changes
     return []

@@ -119,8 +119,8 @@ class StoryBuilder:
         face = self.face(style)
         lines = self._lines(("h", h.text, style), break_text, [(h.text, 0)], [face], self.measure(style))
         bookmark = Bookmark(f"a{article}.h{index}", h.text, 1) if h.level == 1 else None
-        # the page make-up may give a level-1 heading a blank line above it
-        ref = Ref(article, block, "heading") if h.level == 1 else None
+        # the page make-up may give a level-1 or level-2 heading a blank line above it
+        ref = Ref(article, block, "heading" if h.level == 1 else "subheading") if h.level <= 2 else None
         extra = self.pins.get(ref, 0) if ref is not None else 0
         return GridLines(lines, [face], self.grid, bookmark=bookmark, splittable=False, space_before=extra,
                          ref=ref, pin=extra)
@@ -164,11 +164,12 @@ class StoryBuilder:
 
     def article(self, article: Article, number: int, first: bool) -> list[Block]:
         title_style = self.layout.style("title")
-        # the page make-up may give a title one more blank line above it
+        # the page make-up may give a title blank lines more above it, or take away the one it has
         ref = Ref(number, 0, "title")
         extra = self.pins.get(ref, 0)
+        natural = 0 if first else title_style.space_before
         title = self.centred(article.title, title_style, bookmark=Bookmark(f"a{number}", article.title, 0),
-                             space_before=(0 if first else title_style.space_before) + extra, ref=ref, pin=extra,
+                             space_before=max(natural + extra, 0), ref=ref, pin=extra,
                              line=article.line)
         heads: list[GridLines] = [title]
         for text, name in ((article.subtitle, "subtitle"), (article.byline, "byline"),

@@ -136,6 +136,28 @@ class TitleCosts:
 
 
 @dataclass(frozen=True)
+class MakeupCosts:
+    """Prices of the page make-up's moves (compose/makeup.py), in body lines taken off the 28-cell
+    character grid: a page that would end short (the next paragraph may leave no lone line at its foot
+    or top) is filled by the cheapest set of moves. White space moves in whole grid lines, so no line
+    leaves the grid (GB/T 9704 keeps a 22-line page); a paragraph set one line longer or shorter costs
+    the lines its variant takes off the grid (``grid_line`` each). Per move: ``title_more`` (one blank
+    line more above an article title, or below the contents on page 1), ``title_more2`` (a second
+    one), ``title_less`` (no blank line above a title that has one, not at a page top),
+    ``heading1_more`` / ``heading2_more`` (one blank line above a level-1 一、 / level-2 （一） heading
+    that is not at a page top). A move priced at ``grid_line`` or more is never worth a grid line:
+    ``title_less`` is, by default (two articles run together, which every reader sees, where a line
+    off the grid is a fraction of a point between characters)."""
+
+    title_more: float = 0.0
+    title_more2: float = 0.3
+    title_less: float = 2.0
+    heading1_more: float = 0.2
+    heading2_more: float = 0.4
+    grid_line: float = 1.0
+
+
+@dataclass(frozen=True)
 class Typography:
     """Chinese line-layout switches (W3C clreq, GB/T 15834)."""
 
@@ -148,6 +170,7 @@ class Typography:
     # words every line that keeps its words knows (the layout's `dictionary` file, one word a line)
     dictionary: tuple[str, ...] = ()
     titles: TitleCosts = TitleCosts()
+    makeup: MakeupCosts = MakeupCosts()
 
 
 @dataclass(frozen=True)

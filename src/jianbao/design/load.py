@@ -25,6 +25,7 @@ from jianbao.design.layout import (
     CMYK,
     ClosingDesign,
     Layout,
+    MakeupCosts,
     Masthead,
     Page,
     PageNumber,
@@ -298,7 +299,7 @@ _PAGE_KEYS = ("width", "height", "margin_top", "margin_left", "block_width", "bl
 _MASTHEAD_KEYS = {"lines", "title", "edition", "number", "units", "office", "date", "rule"}
 _CLOSING_KEYS = {"style", "inset", "line_pitch", "padding", "rule_thick", "rule_thin", "contact_columns",
                  "column_split", "signoff_gap"}
-_TYPOGRAPHY_KEYS = {"latin_gap", "compress_adjacent", "hanging", "latin_role", "dictionary", "titles"}
+_TYPOGRAPHY_KEYS = {"latin_gap", "compress_adjacent", "hanging", "latin_role", "dictionary", "titles", "makeup"}
 MAX_DICTIONARY_BYTES = 4 << 20  # a user dictionary of names: tens of thousands of words at most
 
 
@@ -533,10 +534,12 @@ def _typography(r: _Reader, t: dict[str, tuple[Node, Node]]) -> Typography:
             raise _Invalid()
     dictionary = r.attempt(lambda: _dictionary(r, t["dictionary"][1])) if "dictionary" in t else ()
     titles = r.attempt(lambda: _title_costs(r, t["titles"][1])) if "titles" in t else TitleCosts()
-    if latin_gap is None or compress is None or hanging is None or dictionary is None or titles is None:
+    makeup = r.attempt(lambda: _makeup_costs(r, t["makeup"][1])) if "makeup" in t else MakeupCosts()
+    if (latin_gap is None or compress is None or hanging is None or dictionary is None or titles is None
+            or makeup is None):
         raise _Invalid()
     return Typography(latin_gap=latin_gap, compress_adjacent=compress, hanging=hanging, latin_role=latin_role,
-                      dictionary=dictionary, titles=titles)
+                      dictionary=dictionary, titles=titles, makeup=makeup)
 
 
 def _dictionary(r: _Reader, node: Node) -> tuple[str, ...]:
@@ -560,6 +563,20 @@ def _dictionary(r: _Reader, node: Node) -> tuple[str, ...]:
         if line:
             words.append(line[0])
     return tuple(words)
+
+
+def _makeup_costs(r: _Reader, node: Node) -> MakeupCosts:
+    """``typography.makeup``: the page make-up's prices (see MakeupCosts), each optional."""
+    field = "typography.makeup"
+    keys = set(MakeupCosts.__dataclass_fields__)
+    d = r.mapping(node, field, keys)
+    values: dict[str, Any] = {}
+    for key in sorted(d):
+        low = 0.01 if key == "grid_line" else 0.0  # the unit of every price: never free
+        values[key] = r.attempt(lambda k=key, lo=low: r.number(d[k][1], f"{field}.{k}", lo, 1000))  # type: ignore[misc]
+    if any(v is None for v in values.values()):
+        raise _Invalid()
+    return MakeupCosts(**values)
 
 
 _COST_NUMBERS = {

@@ -178,10 +178,17 @@ def optimal(p: Prepared, avail_first: float, avail_rest: float) -> list[tuple[in
 
 
 def off_grid(p: Prepared, plan: list[tuple[int, int, bool]], avail_first: float, avail_rest: float) -> int:
-    """How many lines of ``plan`` but the last leave the character grid: lines of CJK only that do
+    """How many lines of ``plan`` leave the character grid: lines of CJK only but the last that do
     not fill the measure with every mark full width, and lines with Latin text looser than
-    ``BodyCosts.latin_loose`` cells."""
+    ``BodyCosts.latin_loose`` cells; and the last line when it is CJK only and reaches the right
+    edge off the grid (a reader, and the checker, takes it for a full line)."""
     out = 0
+    if plan:
+        a, e, _ = plan[-1]
+        avail = avail_first if a == 0 else avail_rest
+        if (all(f & _CJK for f in p.flags[a : e + 1]) and abs(p.natural(a, e) - avail) <= p.tol
+                and not p.on_grid(a, e, avail)):
+            out += 1
     for a, e, half_end in plan[:-1]:
         avail = avail_first if a == 0 else avail_rest
         if not half_end and p.on_grid(a, e, avail):
@@ -303,7 +310,7 @@ def variant(
         tail = greedy(p, avail_first, avail_rest, start=a, fill=[b + step for b in base])
         new = avoid_lone_last(p, [*plan[:i0], *tail], avail_rest)
         if len(new) == lines + delta:
-            found.append((j if delta < 0 else off_grid(p, new, avail_first, avail_rest) - base_off, 0, new))
+            found.append((off_grid(p, new, avail_first, avail_rest) - base_off, 0, new))
             break
     if delta > 0 and not p.hanging:
         best = with_lines(p, lines + 1, avail_first, avail_rest)
