@@ -250,7 +250,7 @@ def test_full_disk_keeps_the_old_pdf_and_leaves_no_partial_file(
     out.mkdir()
     (out / "2018-06.pdf").write_bytes(b"%PDF-1.4 the good old issue")
 
-    def disk_fills_up(document: object, path: Path) -> None:
+    def disk_fills_up(document: object, path: Path, **options: object) -> None:
         path.write_bytes(b"%PDF-1.4 half of the new iss")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
