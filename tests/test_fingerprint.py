@@ -142,3 +142,26 @@ def test_a_batch_run_rebuilds_what_a_changed_program_made(project_copy: Path, pa
     after = make_issue("--all", cwd=project_copy, env=env)
     assert after.returncode == 0, after.stderr
     assert "生成 1 期，未变 0 期" in after.stdout and "程序已更新" in after.stdout, after.stdout
+
+
+def test_a_layout_edited_during_a_build_makes_the_next_run_rebuild(project_copy: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record names the layout the build read, not the one on disk when it finished."""
+    from jianbao import pipeline
+    from jianbao.archive.register import build_and_record
+
+    layout = project_copy / "layouts" / "default.yaml"
+    register_fonts = pipeline.register_fonts
+
+    def edit_then_register(*args: object) -> object:  # after the layout was read, before the PDF
+        layout.write_text(layout.read_text(encoding="utf-8") + "# 改动\n", encoding="utf-8")
+        return register_fonts(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "register_fonts", edit_then_register)
+    build_and_record(project_copy / "content" / "2018-06.yaml", project_copy / "out", pipeline.Project(project_copy))
+    monkeypatch.undo()
+    again = make_issue("--all", cwd=project_copy)
+    assert again.returncode == 0, again.stderr
+    assert "生成 1 期，未变 0 期" in again.stdout and "版式文件有改动" in again.stdout, again.stdout
+    settled = make_issue("--all", cwd=project_copy)
+    assert "生成 0 期，未变 1 期" in settled.stdout, settled.stdout

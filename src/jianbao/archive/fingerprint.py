@@ -32,6 +32,7 @@ from jianbao.errors import UserError
 from jianbao.files import open_regular
 
 if TYPE_CHECKING:
+    from jianbao.design.layout import Layout
     from jianbao.fonts import FontLibrary
 
 # The layers that make a PDF (see the package's folders): editing anything else — the archive, the
@@ -182,7 +183,8 @@ class Fingerprints:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._program: str | None = None
-        self._layouts: dict[str, tuple[str | None, frozenset[str] | None]] = {}
+        self._paths: dict[str, Path] = {}  # layout name → its file, as found on first use
+        self._layouts: dict[Path, tuple[str | None, frozenset[str] | None, Layout | None]] = {}
         self._fonts: dict[frozenset[str], str | None] = {}
         self._library: FontLibrary | None = None  # made on first use
         self._font_base: str | None = None
@@ -213,13 +215,37 @@ class Fingerprints:
         fonts = self._fonts_for(roles) if roles is not None else None
         return Inputs(source_digest, layout_digest, fonts, self.program)
 
+    def identify_layout(self, path: Path) -> Layout | None:
+        """Identify the layout file at ``path`` and the fonts of the roles it uses, now, and return
+        the layout as read for that (None when it cannot be read: the caller reads it again to say
+        why). A build that is given this layout and :attr:`library` is made from exactly what its
+        record names, and reads the layout and the font configuration once."""
+        self._paths.setdefault(path.stem, path)  # the layout of that name (design.load.layout_path)
+        _, roles, layout = self._layout_at(path)
+        if roles is not None:
+            self._fonts_for(roles)
+        return layout
+
+    @property
+    def library(self) -> FontLibrary | None:
+        """The font library the fonts were identified with; None before that, or when it could not be made."""
+        return self._library
+
     # --- layouts ---------------------------------------------------------------------------------
 
     def _layout(self, name: str) -> tuple[str | None, frozenset[str] | None]:
-        if name not in self._layouts:
-            from jianbao.design.load import layout_path, load_layout
+        if name not in self._paths:
+            from jianbao.design.load import layout_path
 
-            path = layout_path(self.root / "layouts", name)
+            self._paths[name] = layout_path(self.root / "layouts", name)
+        digest, roles, _ = self._layout_at(self._paths[name])
+        return digest, roles
+
+    def _layout_at(self, path: Path) -> tuple[str | None, frozenset[str] | None, Layout | None]:
+        if path not in self._layouts:
+            from jianbao.design.load import load_layout
+
+            layout: Layout | None
             try:
                 digest = file_digest(path)
                 layout = load_layout(path)
@@ -227,9 +253,9 @@ class Fingerprints:
                 if layout.typography.dictionary:  # the words of its user dictionary change the titles
                     digest = bytes_digest("\n".join((digest, *layout.typography.dictionary)).encode())
             except (OSError, UserError):
-                digest, roles = None, None
-            self._layouts[name] = (digest, roles)
-        return self._layouts[name]
+                digest, roles, layout = None, None, None
+            self._layouts[path] = (digest, roles, layout)
+        return self._layouts[path]
 
     # --- fonts -----------------------------------------------------------------------------------
 
