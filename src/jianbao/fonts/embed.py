@@ -285,10 +285,12 @@ def _keep(path: Path) -> None:
 def _register(face: Face, name: str, data: bytes, path: Path) -> None:
     buffer = io.BytesIO(data)
     buffer.name = str(path)  # ReportLab keys the embedded font file by this name
-    _load(face, name, buffer, 0)
+    _load(face, name, buffer, 0, memo=path)
 
 
-def _load(face: Face, name: str, source: str | io.BytesIO, index: int) -> None:
+def _load(face: Face, name: str, source: str | io.BytesIO, index: int, memo: Path | None = None) -> None:
+    """Register the font with ReportLab; ``memo``: the cached font it is read from, beside which its
+    compressed subsets are kept (:mod:`.keptsubsets`)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError
 
@@ -300,6 +302,7 @@ def _load(face: Face, name: str, source: str | io.BytesIO, index: int) -> None:
         font = kept_subsets_font()(name, source, subfontIndex=index)
     except TTFError as exc:
         raise FontError(f"{display_path(face.path)}：ReportLab 无法使用这个字体（{exc}）") from exc
+    font.memo = memo
     pdfmetrics.registerFont(font)
     if pdfmetrics.getFont(name) is not font:
         # ReportLab files a second font with the same PostScript name under the first one (one face,
