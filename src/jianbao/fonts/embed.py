@@ -50,6 +50,8 @@ class Placement(NamedTuple):
 
 @dataclass
 class Registration:
+    """What registering an assignment's faces with ReportLab gave: names and placements by role."""
+
     names: dict[str, str] = field(default_factory=dict)  # role → ReportLab font name of its face
     placements: dict[str, dict[str, Placement]] = field(default_factory=dict)  # role → char → placement
 
