@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from jianbao import cli
+from jianbao import cli, collector
 
 
 @pytest.fixture()
 def one_shot() -> Iterator[None]:
     """The collector as console() leaves it before it runs the command."""
     usual = gc.get_threshold()
-    gc.set_threshold(cli._ONE_SHOT_GC, *usual[1:])
+    collector.one_shot()
     yield
     gc.set_threshold(*usual)
 
@@ -27,11 +27,23 @@ def test_long_runs_collect_as_usual(argv: list[str], one_shot: None, tmp_path: P
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no bulletin folder: each ends with a usage error, after the choice
     cli.run(argv)
-    assert gc.get_threshold() == cli._USUAL_GC
+    assert gc.get_threshold() == collector.USUAL
 
 
 def test_a_single_build_keeps_the_collector_rare(one_shot: None, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert cli.run(["2018-06", "--check"]) == 2  # not a bulletin folder
-    assert gc.get_threshold()[0] == cli._ONE_SHOT_GC
+    assert gc.get_threshold()[0] == collector.ONE_SHOT
+
+
+def test_making_fonts_collects_as_usual_and_the_build_goes_on_as_before(one_shot: None) -> None:
+    with collector.as_usual():
+        assert gc.get_threshold() == collector.USUAL
+    assert gc.get_threshold()[0] == collector.ONE_SHOT
+    try:
+        with collector.as_usual():
+            raise ValueError("a font that cannot be converted")
+    except ValueError:
+        pass
+    assert gc.get_threshold()[0] == collector.ONE_SHOT

@@ -30,17 +30,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import sys
 from pathlib import Path
 
-from jianbao import __version__
+from jianbao import __version__, collector
 from jianbao.archive.selection import ISSUE_ID, YEAR, check_argument, source_for_id
 from jianbao.errors import UsageError, UserError, display_path, os_reason
-
-_USUAL_GC = gc.get_threshold()
-_ONE_SHOT_GC = 100_000  # allocations between collections of the garbage collector's youngest generation
 
 
 class _Parser(argparse.ArgumentParser):
@@ -175,7 +171,7 @@ def run(argv: list[str]) -> int:
     batch_mode = bool(args.all or args.volume or args.force or args.jobs is not None or len(args.issues) > 1
                       or any(YEAR.match(a) for a in args.issues))
     if batch_mode or args.watch or args.serve or args.prepare_fonts:
-        gc.set_threshold(*_USUAL_GC)  # many builds, or every font converted: collect as usual (see console)
+        collector.usual()  # many builds, or every font converted: collect as usual (see console)
     args.issue = args.issues[0] if len(args.issues) == 1 else None
     try:
         return _run_batch(args) if batch_mode else _run_single(args)
@@ -373,13 +369,10 @@ def console() -> None:
     measurable share of a single build (``benchmarks/speed.py``) — is skipped (``os._exit``) once
     stdout and stderr are flushed.
 
-    The cyclic garbage collector runs rarely (:data:`_ONE_SHOT_GC`): a build frees its objects by
-    reference counting, and in a build of 2018-06 the usual collector ran 84 times (11 ms, ~5 % of
-    the process) to find 606 objects in cycles; now it does not run at all, yet it still bounds
-    the memory of a build that converts fonts (207 MB as usual, 215 MB so, 374 MB with it off).
-    :func:`run` sets the usual thresholds again for what runs long — several issues, a year,
-    ``watch``, ``--serve``, ``--prepare-fonts`` — before any worker is forked."""
-    gc.set_threshold(_ONE_SHOT_GC, *_USUAL_GC[1:])
+    The cyclic garbage collector runs rarely (:mod:`jianbao.collector`): :func:`run` sets the usual
+    thresholds again for what runs long — several issues, a year, ``watch``, ``--serve``,
+    ``--prepare-fonts`` — before any worker is forked."""
+    collector.one_shot()
     try:
         main()
         code = 0

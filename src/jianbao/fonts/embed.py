@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from jianbao import collector
 from jianbao.errors import FontError, display_path, os_reason
 from jianbao.files import read_regular
 from jianbao.fonts import convert, ttsubset
@@ -145,7 +146,8 @@ def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> 
     if _registered(name) or _register_cached(lib, face, name, path):
         return name
     try:
-        data = _make(lib, face, source, prefix, wanted_list)
+        with collector.as_usual():  # fontTools leaves a converted face's tables in reference cycles
+            data = _make(lib, face, source, prefix, wanted_list)
     except (ttsubset.SubsetError, IndexError, ValueError) as exc:  # ValueError: struct.error too
         if face.outlines != "truetype":
             raise FontError(f"{display_path(face.path)}：无法读取字体的字形（{exc}）") from exc
