@@ -15,6 +15,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "jianbao"
 FLOORS: dict[str, int] = {
     "errors": 0, "model": 0, "script": 0, "lazy_pillow": 0, "files": 0,  # shared foundations, independent
     "portable": 0,  # what differs between Linux, macOS and Windows
+    "startup": 0,  # third-party import costs a build need not pay (PyYAML's reader pattern)
+    "collector": 0,  # the garbage collector's thresholds: rare in a one-shot build
     "defaults": 0,  # the built-in layout and font configuration (package data) and their paths
     "__init__": 1, "yamlfile": 1,  # the package's face; the YAML reader every file format uses
     "source": 2, "design": 2, "fonts": 2,  # YAML → model; layout data; font roles and files

@@ -6,5 +6,7 @@ Data flows one way: source (YAML) → validated model → layout → PDF → pos
 __version__ = "0.1.0"
 
 from jianbao.lazy_pillow import defer_pil_image
+from jianbao.startup import seed_yaml_reader
 
 defer_pil_image()
+seed_yaml_reader()

@@ -34,7 +34,7 @@ import os
 import sys
 from pathlib import Path
 
-from jianbao import __version__
+from jianbao import __version__, collector
 from jianbao.archive.selection import ISSUE_ID, YEAR, check_argument, source_for_id
 from jianbao.errors import UsageError, UserError, display_path, os_reason
 
@@ -170,6 +170,8 @@ def run(argv: list[str]) -> int:
         args.issues, args.watch = args.issues[1:], True
     batch_mode = bool(args.all or args.volume or args.force or args.jobs is not None or len(args.issues) > 1
                       or any(YEAR.match(a) for a in args.issues))
+    if batch_mode or args.watch or args.serve or args.prepare_fonts:
+        collector.usual()  # many builds, or every font converted: collect as usual (see console)
     args.issue = args.issues[0] if len(args.issues) == 1 else None
     try:
         return _run_batch(args) if batch_mode else _run_single(args)
@@ -365,7 +367,12 @@ def console() -> None:
     wrote is closed and in place (files are written whole, then renamed) and any worker processes
     have been joined, so the interpreter's teardown — freeing every object of the build, a
     measurable share of a single build (``benchmarks/speed.py``) — is skipped (``os._exit``) once
-    stdout and stderr are flushed."""
+    stdout and stderr are flushed.
+
+    The cyclic garbage collector runs rarely (:mod:`jianbao.collector`): :func:`run` sets the usual
+    thresholds again for what runs long — several issues, a year, ``watch``, ``--serve``,
+    ``--prepare-fonts`` — before any worker is forked."""
+    collector.one_shot()
     try:
         main()
         code = 0

@@ -16,6 +16,8 @@ class Span:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A body paragraph: its runs of text, and the source line it starts on."""
+
     spans: tuple[Span, ...]
     line: int = 0  # source line, for messages
 
@@ -38,6 +40,8 @@ Block = Paragraph | Heading
 
 @dataclass(frozen=True)
 class Article:
+    """One article: its title (and optional subtitle, contents line, byline, dateline) and body."""
+
     title: str
     body: tuple[Block, ...]
     subtitle: str | None = None
@@ -73,6 +77,8 @@ class LabelledValue:
 
 @dataclass(frozen=True)
 class Closing:
+    """The closing block (版记): distribution lines, print run, contacts and sign-off."""
+
     distribution: tuple[Distribution, ...] = ()
     print_run: int | None = None  # 共印N份
     contacts: tuple[LabelledValue, ...] = ()
@@ -81,6 +87,8 @@ class Closing:
 
 @dataclass(frozen=True)
 class Issue:
+    """One issue as validated from its source: masthead fields, articles and closing block."""
+
     id: str  # the source file's stem, e.g. 2018-06
     source: str  # the source path as the user named it
     series_title: str

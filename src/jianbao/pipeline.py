@@ -71,6 +71,10 @@ class Project(NamedTuple):
     def font_library(self) -> FontLibrary:
         return folder_library(self.fonts_dir)
 
+    def layout(self, path: Path) -> Layout:
+        """The layout file at ``path``, read (archive.register hands a build the one its record names)."""
+        return load_layout(path)
+
 
 class BuildWarning(NamedTuple):
     """Something the user should know that did not stop the build, at its place in the source."""
@@ -119,7 +123,7 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
     what an earlier build in this process made that is still valid (make-issue watch)."""
     issue = load_issue(source, display_path(source))
     where = layout_path(project.layouts, issue.layout)
-    layout = warm.layout(where) if warm else load_layout(where)
+    layout = warm.layout(where) if warm else project.layout(where)
     text = read_text(source, issue.source)  # read once: every message of this build is located in it
     lines = text.splitlines()
     overflow = units_overflow(issue, layout)

@@ -18,9 +18,11 @@ over hundreds of issues costs milliseconds per issue.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +32,7 @@ from jianbao.errors import UserError
 from jianbao.files import open_regular
 
 if TYPE_CHECKING:
+    from jianbao.design.layout import Layout
     from jianbao.fonts import FontLibrary
 
 # The layers that make a PDF (see the package's folders): editing anything else — the archive, the
@@ -97,19 +100,65 @@ def bytes_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def program_digest() -> str:
-    """The version, the code that makes PDFs, and the libraries' versions."""
+def program_digest(cache_dir: Path | None = None, package: Path | None = None) -> str:
+    """The version, the code that makes PDFs (of ``package``: this one by default), and the
+    libraries' versions.
+
+    The code's bytes are hashed once per state of its files: the digest is kept in the cache
+    (``cache_dir``, default the font cache's folder) under the path, size, modification and change
+    times and inode of every file hashed, and used again only while all of them are the same. An
+    edited, replaced or touched file changes its times, so the code is hashed again. A file changed
+    in the last few seconds might change again within the same tick of the file system's clock
+    without changing its times: while any is that recent, the digest is computed and not kept."""
+    from jianbao.fonts.cache import Cache, default_cache_dir
+
+    package = package or Path(__file__).resolve().parent.parent
+    files = _program_files(package)
+    libraries = "".join(f"{dist} {_installed_version(module, dist)}\n" for module, dist in _LIBRARIES)
+    stamp = hashlib.sha256(f"{__version__}\n{package}\n{libraries}".encode("utf-8", "surrogateescape"))
+    for rel, path, st in files:
+        stamp.update(f"{rel}\t{path}\t{st.st_size}\t{st.st_mtime_ns}\t{st.st_ctime_ns}\t{st.st_ino}\n"
+                     .encode("utf-8", "surrogateescape"))
+    cache = Cache(cache_dir if cache_dir is not None else default_cache_dir())
+    where = hashlib.sha256(str(package).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    kept = cache.load_json(_PROGRAM_KIND, where)
+    if kept is not None and kept.get("stamp") == stamp.hexdigest() and isinstance(kept.get("digest"), str):
+        return str(kept["digest"])
     h = hashlib.sha256(f"jianbao {__version__}\n".encode())
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        rel = path.relative_to(package).as_posix()
-        if rel.split("/")[0] not in _IN_OUTPUT and rel not in _IN_OUTPUT_FILES:
-            continue
+    for rel, path, _ in files:
         h.update(f"{rel}\n".encode())
-        h.update(path.read_bytes())
-    for module, dist in _LIBRARIES:
-        h.update(f"{dist} {_installed_version(module, dist)}\n".encode())
-    return h.hexdigest()
+        with open_regular(path) as f:
+            h.update(f.read())
+    h.update(libraries.encode())
+    digest = h.hexdigest()
+    settled = time.time_ns() - _SETTLED_NS
+    if all(max(st.st_mtime_ns, st.st_ctime_ns) < settled for _, _, st in files):
+        cache.store_json(_PROGRAM_KIND, where, {"stamp": stamp.hexdigest(), "digest": digest})
+    return digest
+
+
+_PROGRAM_KIND = "program"  # the cache's json/program-<package>.json
+_SETTLED_NS = 3_000_000_000  # files changed less than 3 s ago are hashed every time (FAT's clock: 2 s)
+
+
+def _program_files(package: Path) -> list[tuple[str, str, os.stat_result]]:
+    """The package's files that make PDFs (relative name, path, status), in the order of
+    ``sorted(package.rglob("*.py"))``: the layers in :data:`_IN_OUTPUT` and the files in
+    :data:`_IN_OUTPUT_FILES`."""
+    found: list[tuple[tuple[str, ...], str, os.stat_result]] = []
+    for name in _IN_OUTPUT_FILES:
+        path = os.path.join(package, name)
+        with contextlib.suppress(FileNotFoundError):
+            found.append(((name,), path, os.stat(path)))
+    for top in _IN_OUTPUT:
+        for dirpath, _dirs, names in os.walk(os.path.join(package, top)):
+            parts = tuple(Path(dirpath).relative_to(package).parts)
+            for name in names:
+                if name.endswith(".py"):
+                    path = os.path.join(dirpath, name)
+                    found.append(((*parts, name), path, os.stat(path)))
+    found.sort(key=lambda item: item[0])
+    return [("/".join(parts), path, st) for parts, path, st in found]
 
 
 def _installed_version(module: str, dist: str) -> str:
@@ -134,7 +183,8 @@ class Fingerprints:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._program: str | None = None
-        self._layouts: dict[str, tuple[str | None, frozenset[str] | None]] = {}
+        self._paths: dict[str, Path] = {}  # layout name → its file, as found on first use
+        self._layouts: dict[Path, tuple[str | None, frozenset[str] | None, Layout | None]] = {}
         self._fonts: dict[frozenset[str], str | None] = {}
         self._library: FontLibrary | None = None  # made on first use
         self._font_base: str | None = None
@@ -165,13 +215,37 @@ class Fingerprints:
         fonts = self._fonts_for(roles) if roles is not None else None
         return Inputs(source_digest, layout_digest, fonts, self.program)
 
+    def identify_layout(self, path: Path) -> Layout | None:
+        """Identify the layout file at ``path`` and the fonts of the roles it uses, now, and return
+        the layout as read for that (None when it cannot be read: the caller reads it again to say
+        why). A build that is given this layout and :attr:`library` is made from exactly what its
+        record names, and reads the layout and the font configuration once."""
+        self._paths.setdefault(path.stem, path)  # the layout of that name (design.load.layout_path)
+        _, roles, layout = self._layout_at(path)
+        if roles is not None:
+            self._fonts_for(roles)
+        return layout
+
+    @property
+    def library(self) -> FontLibrary | None:
+        """The font library the fonts were identified with; None before that, or when it could not be made."""
+        return self._library
+
     # --- layouts ---------------------------------------------------------------------------------
 
     def _layout(self, name: str) -> tuple[str | None, frozenset[str] | None]:
-        if name not in self._layouts:
-            from jianbao.design.load import layout_path, load_layout
+        if name not in self._paths:
+            from jianbao.design.load import layout_path
 
-            path = layout_path(self.root / "layouts", name)
+            self._paths[name] = layout_path(self.root / "layouts", name)
+        digest, roles, _ = self._layout_at(self._paths[name])
+        return digest, roles
+
+    def _layout_at(self, path: Path) -> tuple[str | None, frozenset[str] | None, Layout | None]:
+        if path not in self._layouts:
+            from jianbao.design.load import load_layout
+
+            layout: Layout | None
             try:
                 digest = file_digest(path)
                 layout = load_layout(path)
@@ -179,9 +253,9 @@ class Fingerprints:
                 if layout.typography.dictionary:  # the words of its user dictionary change the titles
                     digest = bytes_digest("\n".join((digest, *layout.typography.dictionary)).encode())
             except (OSError, UserError):
-                digest, roles = None, None
-            self._layouts[name] = (digest, roles)
-        return self._layouts[name]
+                digest, roles, layout = None, None, None
+            self._layouts[path] = (digest, roles, layout)
+        return self._layouts[path]
 
     # --- fonts -----------------------------------------------------------------------------------
 

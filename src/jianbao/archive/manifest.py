@@ -36,6 +36,8 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 @dataclass(frozen=True)
 class PdfFile:
+    """A file as written into the output folder: name, size, time, SHA-256 and pages."""
+
     name: str  # file name in the output folder: 2018-06.pdf
     size: int
     mtime_ns: int
@@ -165,6 +167,8 @@ def _pdf_file(issue_id: str, data: object, suffix: str = ".pdf") -> PdfFile:
 
 @dataclass(frozen=True)
 class Entry:
+    """One issue in the manifest: its source, the inputs it was made from, its files and record."""
+
     id: str
     source: str  # the source path as shown to the user
     inputs: Inputs

@@ -106,7 +106,10 @@ def entry_for(result: BuildResult, source: Path, inputs: Inputs) -> Entry:
 def build_and_record(source: Path, out_dir: Path, project: Project, warm: Warm | None = None, *,
                      ofd: bool = False) -> tuple[BuildResult, Recorded]:
     """Build one issue (:func:`jianbao.pipeline.build`) and record it. The inputs are identified
-    before the build starts: a source or layout edited during the build makes the next run rebuild."""
+    before the build uses them (the source and the program before it starts, the layout and its fonts
+    as it reads them, through :class:`~jianbao.archive.identified.Identified`): an input edited
+    during the build makes the next run rebuild."""
+    from jianbao.archive.identified import Identified
     from jianbao.pipeline import build
 
     try:
@@ -114,7 +117,11 @@ def build_and_record(source: Path, out_dir: Path, project: Project, warm: Warm |
     except OSError as exc:
         raise UsageError(f"{display_path(source)}：无法读取源文件（{exc.strerror or exc}）") from exc
     prints = Fingerprints(project.root)
-    prints.snapshot()
+    _ = prints.program
+    if warm is None:  # the layout and its fonts are identified as the build first asks for them
+        project = Identified(project.root, prints)
+    else:
+        prints.snapshot()
     result = build(source, out_dir, project, warm, ofd=ofd)
     assert result.issue is not None
     entry = entry_for(result, source, prints.inputs(digest, result.issue.layout))

@@ -16,6 +16,8 @@ HEADING_STYLES = {1: "heading1", 2: "heading2", 3: "heading3", 4: "heading4"}  #
 
 @dataclass(frozen=True)
 class TextStyle:
+    """How one kind of text is set: font role, size, colour, indents and spacing."""
+
     role: str  # font role, see fonts/fonts.yaml
     size: float
     colour: CMYK = (0.0, 0.0, 0.0, 1.0)
@@ -33,6 +35,8 @@ class TextStyle:
 
 @dataclass(frozen=True)
 class Rule:
+    """A horizontal rule: colour, weight, and (the masthead's) distance below the last line above it."""
+
     colour: CMYK
     weight: float
     below_last_line: float = 0.0
@@ -40,6 +44,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Page:
+    """The page and its text block (GB/T 9704: A4, 156 × 225 mm, 28 × 22)."""
+
     width: float
     height: float
     margin_top: float
@@ -71,6 +77,8 @@ class Page:
 
 @dataclass(frozen=True)
 class Masthead:
+    """The masthead (版头): its height in lines, the styles of its parts, the red rule."""
+
     lines: int
     title: TextStyle
     edition: TextStyle
@@ -83,6 +91,8 @@ class Masthead:
 
 @dataclass(frozen=True)
 class ClosingDesign:
+    """The closing block's (版记) style, rules, insets and columns."""
+
     style: TextStyle
     inset: float  # cells of its own size
     line_pitch: float
@@ -96,6 +106,8 @@ class ClosingDesign:
 
 @dataclass(frozen=True)
 class PageNumber:
+    """The page number: style, format (— 1 —), place below the block and inset."""
+
     style: TextStyle
     format: str
     below_block: float
@@ -175,6 +187,8 @@ class Typography:
 
 @dataclass(frozen=True)
 class Layout:
+    """A whole design: page, text styles, masthead, closing block, page number, colours, typography."""
+
     name: str
     page: Page
     styles: dict[str, TextStyle]

@@ -3,9 +3,12 @@
 Layout under the cache directory::
 
     ident/<sha256 of the path>.json   {"path", "size", "mtime_ns", "sha256"} of a source font
-    json/<kind>-<key>.json            small derived data (coverage ranges, the font-folder scan)
+    json/<kind>-<key>.json            small derived data (coverage ranges, the font-folder scan,
+                                      the program's digest: archive/fingerprint.py)
     ttf/<source>-<index>-<chars>.ttf  a face reduced to one character set, with TrueType outlines
     ttf/<source>-<index>-baseN.V.ttf  a face's prepared repertoire (make-issue --prepare-fonts)
+    ttf/<font>.ttf.<codes>.zlib-V.flate  a subset of that font as the PDF embeds it, compressed
+                                      (fonts/keptsubsets.py)
 
 Every write goes to a temporary file in the same folder and is then renamed over the target, so two
 builds running at once never see a half-written file. Every entry ends with a checksum of its

@@ -13,7 +13,6 @@ import fnmatch
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
 import unicodedata
 from collections.abc import Mapping
@@ -258,6 +257,8 @@ def _fontconfig_list(cache: Cache) -> list[Entry]:
         and isinstance(kept.get("output"), str)
     ):
         return _parse_fc_list(kept["output"])
+    import subprocess  # only when fontconfig must be asked: a build with the list kept does without it
+
     try:
         proc = subprocess.run(
             [exe, "--format", r"%{file}\t%{index}\t%{family}\n"],

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from jianbao import collector
 from jianbao.errors import FontError, display_path, os_reason
 from jianbao.files import read_regular
 from jianbao.fonts import convert, ttsubset
@@ -50,6 +51,8 @@ class Placement(NamedTuple):
 
 @dataclass
 class Registration:
+    """What registering an assignment's faces with ReportLab gave: names and placements by role."""
+
     names: dict[str, str] = field(default_factory=dict)  # role → ReportLab font name of its face
     placements: dict[str, dict[str, Placement]] = field(default_factory=dict)  # role → char → placement
 
@@ -143,7 +146,8 @@ def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> 
     if _registered(name) or _register_cached(lib, face, name, path):
         return name
     try:
-        data = _make(lib, face, source, prefix, wanted_list)
+        with collector.as_usual():  # fontTools leaves a converted face's tables in reference cycles
+            data = _make(lib, face, source, prefix, wanted_list)
     except (ttsubset.SubsetError, IndexError, ValueError) as exc:  # ValueError: struct.error too
         if face.outlines != "truetype":
             raise FontError(f"{display_path(face.path)}：无法读取字体的字形（{exc}）") from exc
@@ -285,10 +289,12 @@ def _keep(path: Path) -> None:
 def _register(face: Face, name: str, data: bytes, path: Path) -> None:
     buffer = io.BytesIO(data)
     buffer.name = str(path)  # ReportLab keys the embedded font file by this name
-    _load(face, name, buffer, 0)
+    _load(face, name, buffer, 0, memo=path)
 
 
-def _load(face: Face, name: str, source: str | io.BytesIO, index: int) -> None:
+def _load(face: Face, name: str, source: str | io.BytesIO, index: int, memo: Path | None = None) -> None:
+    """Register the font with ReportLab; ``memo``: the cached font it is read from, beside which its
+    compressed subsets are kept (:mod:`.keptsubsets`)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError
 
@@ -300,6 +306,7 @@ def _load(face: Face, name: str, source: str | io.BytesIO, index: int) -> None:
         font = kept_subsets_font()(name, source, subfontIndex=index)
     except TTFError as exc:
         raise FontError(f"{display_path(face.path)}：ReportLab 无法使用这个字体（{exc}）") from exc
+    font.memo = memo
     pdfmetrics.registerFont(font)
     if pdfmetrics.getFont(name) is not font:
         # ReportLab files a second font with the same PostScript name under the first one (one face,
