@@ -273,6 +273,52 @@ def test_a_burst_of_saves_gives_one_rebuild(watch: Watch, project_copy: Path) ->
     assert "会上（4）" in body_text(project_copy / "out" / "2018-06.pdf")
 
 
+def test_a_burst_spread_over_many_milliseconds_still_gives_one_report(watch: Watch, project_copy: Path) -> None:
+    """Saves 3 ms apart (the watcher waits 1 ms for the next): builds caught by a later save are
+    dropped unsaid, and only the build of the last version puts its PDF in place and reports."""
+    source = project_copy / "content" / "2018-06.yaml"
+    watch.expect("正在监视")
+    good = source.read_text(encoding="utf-8")
+    for n in range(6):
+        source.write_text(good.replace(EDITED, f"会上（{n}），市工商联副主席孙昌佩传达了"), encoding="utf-8")
+        time.sleep(0.003)
+    watch.expect(r"2018-06\.pdf\s+\d+ 页")
+    later = watch.drain(1.5)
+    assert not [line for line in later if "已改动" in line or " 页 " in line], later
+    assert sum("已改动" in t for _, t in watch.seen) == 1
+    assert "会上（5）" in body_text(project_copy / "out" / "2018-06.pdf")
+
+
+def test_a_build_whose_source_changes_while_it_runs_leaves_the_old_pdf_and_says_nothing(
+        project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jianbao.pipeline import Project
+    from jianbao.proof import watch as watch_module
+
+    source = project_copy / "content" / "2018-06.yaml"
+    good = source.read_text(encoding="utf-8")
+    said: list[str] = []
+    session = watch_module.Session(source, Project(project_copy), project_copy / "out",
+                                   out=said.append, err=said.append)
+    assert session.build() is True
+    pdf = project_copy / "out" / "2018-06.pdf"
+    before = pdf.read_bytes()
+    real = watch_module.build
+
+    def saved_meanwhile(*args: object, **kwargs: object) -> object:
+        source.write_text(good.replace(EDITED, "会上，市工商联副主席孙昌佩后来传达了"), encoding="utf-8")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watch_module, "build", saved_meanwhile)
+    source.write_text(good.replace(EDITED, "会上，市工商联副主席孙昌佩起初传达了"), encoding="utf-8")
+    said.clear()
+    assert session.build([source]) is None
+    assert said == [] and pdf.read_bytes() == before
+    assert not list(pdf.parent.glob(".*.tmp"))
+    monkeypatch.setattr(watch_module, "build", real)
+    assert session.build([source]) is True
+    assert "孙昌佩后来传达了" in body_text(pdf) and any("已改动" in line for line in said)
+
+
 def test_a_save_without_an_edit_gives_no_rebuild(watch: Watch, project_copy: Path) -> None:
     source = project_copy / "content" / "2018-06.yaml"
     watch.expect("正在监视")

@@ -194,12 +194,18 @@ def prepare_fonts(project: Project, progress: Callable[[str], None]) -> list[Pre
     return project.font_library().prepare(progress)
 
 
+class Superseded(Exception):
+    """A build whose inputs changed while it ran (make-issue watch): its files were not put in place."""
+
+
 def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = None, *,
-          ofd: bool = False) -> BuildResult:
+          ofd: bool = False, superseded: Callable[[], bool] | None = None) -> BuildResult:
     """Build the issue's PDF (and, with ``ofd``, its OFD from the same pages) into ``out_dir``.
     Each file is written to a temporary file first; both are renamed into place only when both
     are complete, so a failure leaves the old files as they were. ``warm``: what an earlier build
-    in this process made that is still valid (make-issue watch)."""
+    in this process made that is still valid (make-issue watch). ``superseded``: asked just before
+    the files take their names; when it says the inputs changed meanwhile, the build raises
+    :class:`Superseded` and leaves the old files in place (a watch loop builds the new inputs)."""
     from jianbao.compose import compose
     from jianbao.render.pdf import render_pdf  # ReportLab's canvas only when a PDF is made
 
@@ -240,6 +246,8 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
         render_pdf(document, tmp, memo=warm.pages if warm else None)
         os.chmod(tmp, 0o644)
         portable.sync_file(tmp)  # on disk before it takes the old PDF's name: a crash leaves the old or the new
+        if superseded is not None and superseded():
+            raise Superseded
         if ofd_target is not None and ofd_tmp is not None:
             writing = ofd_target
             portable.replace(ofd_tmp, ofd_target)

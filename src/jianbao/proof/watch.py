@@ -3,9 +3,10 @@ configuration or a font file in fonts/ changes.
 
 The watcher is watchfiles (inotify on Linux, in a Rust thread): a burst of saves within a few
 milliseconds (an editor writing a backup, then renaming it into place) arrives as one set of changes
-and gives one rebuild; changes made during a build are collected and give the next one, unless the
-files are as the last build read them (a save without an edit, or the rest of a burst whose last
-save the build already saw). A build
+and gives one rebuild. A build whose files change while it runs (a burst spread over more than a
+millisecond) does not put its PDF in place nor say anything: the next round of changes builds the
+files as they are then, so a burst still gives one PDF and one report. Changes that leave every
+file as the last build read it (a save without an edit) give no build. A build
 that fails prints its located errors and leaves the last good PDF in place (builds are atomic); the
 next good save replaces it. The process stays warm (``jianbao.warm``): later builds reuse the parsed
 layout, the font library and registered subsets, and the breaks of unchanged paragraphs.
@@ -19,13 +20,13 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jianbao.errors import UserError
 from jianbao.fonts.discover import FONT_SUFFIXES, local_font_files
-from jianbao.pipeline import BuildResult, Project, build
+from jianbao.pipeline import BuildResult, Project, Superseded, build
 from jianbao.proof import messages
 from jianbao.proof.state import (
     Board,
@@ -41,7 +42,7 @@ from jianbao.warm import Warm
 if TYPE_CHECKING:
     from jianbao.proof.previews import ProofPage
 
-STEP_MS = 2  # a change is built once no further change came for this long (an editor's save: < 1 ms) …
+STEP_MS = 1  # a change is built once no further change came for this long (an editor's save: < 1 ms) …
 DEBOUNCE_MS = 500  # … or once changes kept coming for this long
 IDLE_MS = 50  # the watcher reports an idle round after this long without changes
 PROOF_DPI = 72  # the proof page's images: shown 320 px wide, so twice that for a high-density screen
@@ -102,14 +103,28 @@ class Session:
         """Whether the inputs differ from what the last build read."""
         return self._built_from is None or self.inputs() != self._built_from
 
-    def build(self) -> bool:
-        """Build once; True when a new PDF is in place. User errors are printed, never raised."""
+    def build(self, changes: Sequence[Path] = ()) -> bool | None:
+        """Build once; True when a new PDF is in place, False when the build failed (user errors are
+        printed, never raised), None when the inputs changed while it ran: nothing is said and the
+        old PDF stays (the next round of changes builds them). ``changes``: the files whose change
+        brought this build, said before its outcome."""
         self.builds += 1
-        self._built_from = self.inputs()
+        found = self.inputs()
+
+        def superseded() -> bool:
+            return self.inputs() != found
+
         try:
-            result = build(self.source, self.out_dir, self.project, self.warm)
+            result = build(self.source, self.out_dir, self.project, self.warm, superseded=superseded)
+        except Superseded:
+            self.warm.sweep()
+            return None
         except UserError as exc:
             self.warm.sweep()
+            if superseded():  # a save caught half-written, already followed by the next
+                return None
+            self._built_from = found
+            self._said(changes)
             self.err(str(exc))
             self.err(messages.failed(self.target))
             self._warned = ()
@@ -119,12 +134,16 @@ class Session:
         except Exception as exc:  # a fault of ours: say so, keep watching (the next save may not hit it)
             import traceback
 
+            self._built_from = found
+            self._said(changes)
             self.warm = Warm()  # nothing half-made by the failed build is reused
             self.err(traceback.format_exc().rstrip())
             self.err(messages.internal_error(self.target))
             if self.board is not None:
                 self._publish_failure(exc)
             return False
+        self._built_from = found
+        self._said(changes)
         self.warm.sweep()
         self.last = result
         warnings = tuple(str(w) for w in result.warnings)
@@ -137,6 +156,10 @@ class Session:
             self._publish(result)
         self._record(result)
         return True
+
+    def _said(self, changes: Sequence[Path]) -> None:
+        if changes:
+            self.out(messages.changed(list(changes)))
 
     def _record(self, result: BuildResult) -> None:
         """Keep out/manifest.json and the 发文登记 current, after the PDF and the proof page (the
@@ -226,16 +249,23 @@ class Session:
         try:
             next(changes_seen, None)  # the watcher is in place (an idle round): no save is missed from here
             ok = self.build()
-            if on_build:
+            if on_build and ok is not None:
                 on_build(ok)
             self.out(messages.watching([self.source, *folders[1:]]))
+            pending: dict[Path, None] = {}  # changed files not yet said (a superseded build says none)
             for changes in changes_seen:
-                if not changes or not self.changed():  # an idle round (lets ``stop`` be seen), or no edit
+                if not changes:  # an idle round (lets ``stop`` be seen)
                     continue
-                self.out(messages.changed([Path(p) for _, p in changes]))
-                ok = self.build()
+                pending.update((Path(p), None) for _, p in changes)
+                if not self.changed():  # saved, but every file is as the last build read it
+                    pending.clear()
+                    continue
+                outcome = self.build(list(pending))
+                if outcome is None:  # the files changed while it ran: the next round builds them
+                    continue
+                pending.clear()
                 if on_build:
-                    on_build(ok)
+                    on_build(outcome)
         except KeyboardInterrupt:
             pass
         finally:
