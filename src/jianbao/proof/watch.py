@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jianbao import collector
 from jianbao.errors import UserError
 from jianbao.fonts.discover import FONT_SUFFIXES, local_font_files
 from jianbao.pipeline import BuildResult, Project, Superseded, build
@@ -115,7 +116,8 @@ class Session:
             return self.inputs() != found
 
         try:
-            result = build(self.source, self.out_dir, self.project, self.warm, superseded=superseded)
+            with collector.rare():
+                result = build(self.source, self.out_dir, self.project, self.warm, superseded=superseded)
         except Superseded:
             self.warm.sweep()
             return None
@@ -155,6 +157,7 @@ class Session:
         if self.board is not None:
             self._publish(result)
         self._record(result)
+        collector.after_build()
         return True
 
     def _said(self, changes: Sequence[Path]) -> None:
