@@ -67,11 +67,11 @@ def _candidates(
             wc = S[e + 1] - S[a] + J[e] - J[a]
             half_end = False
             if wc > lim:
-                if fl[e] & _CLOSE and wc - half <= lim and e < n - 1:  # not on the last line:
-                    half_end = True  # it is not justified, its mark keeps its cell
+                if fl[e] & _CLOSE and wc - half <= lim:  # its closing mark set half width at the line end
+                    half_end = True
                 else:
                     break
-            if e == n - 1:
+            if e == n - 1:  # the last line (one that fits only with its final mark half width, too)
                 found.append((e, half_end, costs.lone_last if cp[n] - cp[a] == 1 and a > 0 else 0.0))
                 break
             slack = (avail - wc + (half if half_end else 0.0)) / cell
