@@ -73,7 +73,7 @@ def natural_off_grid(source: Path) -> int:
     return off
 
 
-@pytest.mark.parametrize("number", ["2001-03", "2001-04"])  # filled by the plan, and by blank lines
+@pytest.mark.parametrize("number", ["2001-01", "2001-03", "2001-04"])  # last line half-width end, plan, blank lines
 def test_generated_issue_pages_are_full_and_make_up_costs_at_most_one_grid_line(
     generated: list[Path], tmp_path: Path, number: str
 ) -> None:
@@ -139,3 +139,14 @@ def test_the_whole_issue_plan_is_never_dearer_than_the_greedy_fill(generated: li
     result = _Layout(story, planned)
     assert result.fill.short_pages() == []
     assert result.price() < layout.typography.makeup.grid_line
+
+
+def test_the_natural_break_reaches_the_grid_bound_where_a_last_line_needs_its_final_mark_half_width(
+    generated: list[Path],
+) -> None:
+    """2001-01 has a paragraph whose best break ends its last line with 。 set half width (as any
+    line may end): the breaker finds it, and the issue's natural break is at the bound."""
+    source = next(p for p in generated if p.stem == "2001-01")
+    best = grid_bound.bound_issue(source).best((2, False, False))  # lines at most 2 cells loose
+    assert best is not None
+    assert natural_off_grid(source) == best[0]
