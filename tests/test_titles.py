@@ -292,16 +292,25 @@ def test_the_layout_names_a_dictionary_and_weights(tmp_path: Path) -> None:
         load_layout(tmp_path / "custom.yaml")
 
 
-def test_a_title_that_must_cut_a_word_is_built_with_a_located_warning(project_copy: Path) -> None:
-    name = "嘉兴市民营经济人士理想信念教育实践活动领导小组办公室"
+UNCUTTABLE = "嘉兴市民营经济人士理想信念教育实践活动领导小组办公室"  # one dictionary word, longer than a line
+
+
+def _title_that_must_cut_a_word(project_copy: Path) -> Path:
+    """2018-06 whose first title is a dictionary word too long for a line; the source's path."""
     layout = project_copy / "layouts" / "default.yaml"
     layout.write_text(layout.read_text(encoding="utf-8").replace(
         "typography:\n", "typography:\n  dictionary: words.txt\n", 1), encoding="utf-8")
-    (project_copy / "layouts" / "words.txt").write_text(name + "\n", encoding="utf-8")
+    (project_copy / "layouts" / "words.txt").write_text(UNCUTTABLE + "\n", encoding="utf-8")
     source = project_copy / "content" / "2018-06.yaml"
     text = source.read_text(encoding="utf-8")
-    old = "市委常委会专题听取市工商联工作情况汇报"
-    source.write_text(text.replace(f"title: {old}", f"title: {name}", 1), encoding="utf-8")
+    source.write_text(text.replace("title: 市委常委会专题听取市工商联工作情况汇报", f"title: {UNCUTTABLE}", 1),
+                      encoding="utf-8")
+    return source
+
+
+def test_a_title_that_must_cut_a_word_is_built_with_a_located_warning(project_copy: Path) -> None:
+    name = UNCUTTABLE
+    source = _title_that_must_cut_a_word(project_copy)
     line = next(i for i, t in enumerate(source.read_text(encoding="utf-8").splitlines(), 1) if name in t)
     result = make_issue("2018-06", "--out", str(project_copy / "out"), cwd=project_copy)
     assert result.returncode == 0, result.stderr
@@ -315,15 +324,8 @@ def test_a_warm_rebuild_says_the_title_warning_again(project_copy: Path) -> None
     from jianbao.pipeline import Project, build
     from jianbao.warm import Warm
 
-    name = "嘉兴市民营经济人士理想信念教育实践活动领导小组办公室"
-    layout = project_copy / "layouts" / "default.yaml"
-    layout.write_text(layout.read_text(encoding="utf-8").replace(
-        "typography:\n", "typography:\n  dictionary: words.txt\n", 1), encoding="utf-8")
-    (project_copy / "layouts" / "words.txt").write_text(name + "\n", encoding="utf-8")
-    source = project_copy / "content" / "2018-06.yaml"
-    text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("title: 市委常委会专题听取市工商联工作情况汇报", f"title: {name}", 1),
-                      encoding="utf-8")
+    name = UNCUTTABLE
+    source = _title_that_must_cut_a_word(project_copy)
     warm = Warm()
     said = []
     for _ in range(3):
