@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Where a warm rebuild's time goes: one process keeps a ``Warm`` (as ``make-issue watch`` does) and
+builds a copy of 2018-06 after each of N one-paragraph edits; each step of the pipeline is timed.
+
+    .venv/bin/python benchmarks/warm_steps.py            # 30 edits: fastest and median per step
+    .venv/bin/python benchmarks/warm_steps.py --edits 60
+
+Steps: ``load_issue`` (YAML → validated model, inside prepare), ``prepare`` (all of it), ``register``
+(font registration: reused while the fonts and characters are the same, so usually not called),
+``compose`` (pages as data), ``render`` (the PDF), and the whole ``build`` (these plus writing the file
+in place). Also how many pages the renderer reused. Run it on a quiet machine: a build takes
+milliseconds. Built as the watch loop builds: the garbage collector at rest during a build, a
+collection after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from peer import ROOT
+
+EDITED = "会上，市工商联副主席孙昌佩传达了"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--edits", type=int, default=30, help="timed edits (default 30)")
+    args = ap.parse_args()
+
+    import jianbao.compose
+    import jianbao.pipeline as pipeline
+    import jianbao.render.pdf as pdf
+    from jianbao import collector
+    from jianbao.warm import Warm
+
+    times: dict[str, list[float]] = {}
+
+    def timed(module: Any, name: str, label: str) -> None:
+        real: Callable[..., Any] = getattr(module, name)
+
+        def wrapper(*a: Any, **k: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return real(*a, **k)
+            finally:
+                times.setdefault(label, []).append(time.perf_counter() - t0)
+
+        setattr(module, name, wrapper)
+
+    timed(pipeline, "load_issue", "load_issue")
+    timed(pipeline, "prepare", "prepare")
+    timed(pipeline, "register_fonts", "register")
+    timed(jianbao.compose, "compose", "compose")
+    timed(pdf, "render_pdf", "render")
+
+    work = Path(tempfile.mkdtemp(prefix="jianbao-warm-steps-"))
+    shutil.copytree(ROOT / "content", work / "content")
+    source = work / "content" / "2018-06.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert EDITED in text
+    project = pipeline.Project(work)
+    warm = Warm()
+    pipeline.build(source, work / "out", project, warm)
+    warm.sweep()
+    times.clear()
+    builds: list[float] = []
+    for n in range(args.edits):
+        source.write_text(text.replace(EDITED, f"会上，市工商联副主席孙昌佩第{n}次传达了", 1), encoding="utf-8")
+        t0 = time.perf_counter()
+        with collector.rare():  # as make-issue watch builds (proof/watch.py: Session.build)
+            pipeline.build(source, work / "out", project, warm)
+        builds.append(time.perf_counter() - t0)
+        warm.sweep()
+        collector.after_build()
+    shutil.rmtree(work, ignore_errors=True)
+
+    print(f"2018-06, {args.edits} one-paragraph edits, warm rebuild in one process:")
+    for label, values in [("build", builds), *times.items()]:
+        print(f"  {label:<11} fastest {1000 * min(values):6.2f} ms   median {1000 * statistics.median(values):6.2f} ms"
+              f"   ({len(values)} calls)")
+    print(f"  pages reused by the renderer: {warm.pages.hits} of {warm.pages.hits + warm.pages.misses}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
