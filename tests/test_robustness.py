@@ -269,15 +269,15 @@ def test_full_disk_keeps_the_old_pdf_and_leaves_no_partial_file(
 def test_unwritable_output_directory_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], code: int, reason: str
 ) -> None:
-    import tempfile
+    from jianbao import portable
 
     project = _project(tmp_path)
     _valid_issue(project)
 
-    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+    def refuse(*args: object, **kwargs: object) -> int:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(portable, "create_new", refuse)  # where every temporary file of out/ is made
     status, err = _cli(capsys, "2018-06", "--root", str(project))
     assert status == 2 and "Traceback" not in err
     assert f"out：无法在输出目录中写文件（{reason}）" in err.replace(str(project) + "/", "")
@@ -390,3 +390,27 @@ def test_an_internal_fault_shows_a_traceback_and_exits_1(
     assert "Traceback" in err and "RuntimeError: a bug in jianbao" in err
     assert "内部错误" in err
     assert not (project / "out").exists() or not list((project / "out").iterdir())
+
+
+def test_an_interrupt_right_after_the_temporary_pdf_is_created_leaves_no_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal handled just after the temporary file exists (before it is locked, before the build's
+    clean-up block is entered): the build's clean-up still removes it, and the old PDF stays."""
+    from jianbao import pipeline
+    from jianbao.pipeline import Project, build
+
+    project = _project(tmp_path)
+    _valid_issue(project)
+    out = project / "out"
+    out.mkdir()
+    (out / "2018-06.pdf").write_bytes(b"%PDF-1.4 the good old issue")
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "_hold", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(project / "content" / "2018-06.yaml", out, Project(project))
+    assert sorted(p.name for p in out.iterdir()) == ["2018-06.pdf"]
+    assert (out / "2018-06.pdf").read_bytes() == b"%PDF-1.4 the good old issue"

@@ -10,7 +10,6 @@ import contextlib
 import errno
 import os
 import signal
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -218,13 +217,16 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
     ofd_target = out_dir / f"{prepared.issue.id}.ofd" if ofd else None
     _ensure_dir(out_dir)
     remove_stale_temporaries(out_dir)
-    tmp, held = _temporary(out_dir, prepared.issue.id, ".pdf")
-    ofd_tmp: Path | None = None
+    # named before they exist, so that the finally below removes them whenever an interrupt comes
+    tmp = portable.temporary_name(out_dir, f".{prepared.issue.id}.", ".pdf.tmp")
+    ofd_tmp = portable.temporary_name(out_dir, f".{prepared.issue.id}.", ".ofd.tmp") if ofd_target else None
+    held: int | None = None
     ofd_held: int | None = None
     writing = target
     try:
-        if ofd_target is not None:
-            ofd_tmp, ofd_held = _temporary(out_dir, prepared.issue.id, ".ofd")
+        held = _temporary(out_dir, tmp)
+        if ofd_tmp is not None:
+            ofd_held = _temporary(out_dir, ofd_tmp)
         from jianbao import wordcache
         from jianbao.fonts.cache import default_cache_dir
 
@@ -274,15 +276,15 @@ def build(source: Path, out_dir: Path, project: Project, warm: Warm | None = Non
     )
 
 
-def _temporary(out_dir: Path, issue_id: str, suffix: str) -> tuple[Path, int]:
-    """An empty temporary file in the output directory, for a file renamed into place when done, and
-    its descriptor, held (locked) for as long as it is written: other runs know it is not stale."""
+def _temporary(out_dir: Path, path: Path) -> int:
+    """Create the temporary file ``path`` in the output directory, for a file renamed into place when
+    done; its descriptor, held (locked) for as long as it is written: other runs know it is not stale."""
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{issue_id}.", suffix=f"{suffix}.tmp", dir=out_dir)
+        fd = portable.create_new(path)
     except OSError as exc:
         raise OutputError(f"{display_path(out_dir)}：无法在输出目录中写文件（{_reason(exc)}），原有文件未改动") from exc
     _hold(fd)
-    return Path(name), fd
+    return fd
 
 
 def _located(lines: list[str], issue: Issue, exc: FieldTooLong) -> SourceError:

@@ -17,13 +17,35 @@ and writing messages to a console or pipe that cannot encode every character.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
+import secrets
 import time
 from pathlib import Path
 from typing import TextIO
 
 WINDOWS = os.name == "nt"
 _RETRY_DELAYS = (0.05, 0.1, 0.2, 0.3, 0.4)  # seconds between attempts: about one second in all
+
+
+_SERIALS = itertools.count()
+
+
+def temporary_name(folder: Path, prefix: str, suffix: str) -> Path:
+    """A new name in ``folder`` for a temporary file of this process (``prefix``, the process id, a
+    serial, a random part, ``suffix``). The name is known before the file exists, so whoever made it can
+    remove it in a ``finally`` even when an interrupt came right after the file was created
+    (``tempfile.mkstemp`` hands the name back only once the file exists: an interrupt in between
+    leaves it behind)."""
+    return folder / f"{prefix}{os.getpid()}-{next(_SERIALS)}-{secrets.token_hex(3)}{suffix}"
+
+
+def create_new(path: Path) -> int:
+    """Create ``path``, which must not exist, for writing (as ``tempfile.mkstemp`` opens its files:
+    owner only, not inherited by child processes, binary on Windows); its descriptor."""
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    return os.open(path, flags, 0o600)
 
 
 def replace(source: Path | str, target: Path | str) -> None:

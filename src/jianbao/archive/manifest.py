@@ -19,7 +19,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -302,9 +301,9 @@ def write_if_changed(target: Path, data: bytes) -> bool:
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``target`` and rename it over ``target``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = portable.temporary_name(target.parent, f".{target.name}.", ".tmp")  # removed below whatever happens
     try:
-        with os.fdopen(fd, "wb") as f:
+        with os.fdopen(portable.create_new(tmp), "wb") as f:
             f.write(data)
         os.chmod(tmp, 0o644)
         portable.replace(tmp, target)
