@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jianbao import portable
 from jianbao.errors import ManuscriptError, ValidationFailed, display_path
 from jianbao.manuscripts import plaintext, printed, wordfile
 from jianbao.manuscripts.draft import DraftIssue, Imported
@@ -101,9 +101,9 @@ def write_atomically(path: Path, text: str, *, force: bool) -> None:
     if path.exists() and not force:
         raise ManuscriptError(f"{shown} 已存在，没有改动它；确要替换请加 --force")
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = portable.temporary_name(path.parent, f".{path.name}.", ".tmp")  # removed below if need be
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        with os.fdopen(portable.create_new(temporary), "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         os.replace(temporary, path)
     except BaseException:

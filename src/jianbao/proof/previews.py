@@ -12,12 +12,12 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from jianbao import portable
 from jianbao.errors import OutputError, UsageError, display_path
 
 if TYPE_CHECKING:
@@ -165,15 +165,16 @@ def write_long_image(pdf: Path, target: Path, width: int = LONG_WIDTH) -> Path:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (a temporary file renamed over it)."""
+    tmp = portable.temporary_name(path.parent, f".{path.name}.", ".tmp")  # removed below whatever happens
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{display_path(path.parent)}：无法写入预览图（{exc.strerror or exc}）") from exc
-    try:
+        try:
+            fd = portable.create_new(tmp)
+        except OSError as exc:
+            raise OutputError(f"{display_path(path.parent)}：无法写入预览图（{exc.strerror or exc}）") from exc
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        portable.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"{display_path(path)}：无法写入预览图（{exc.strerror or exc}）") from exc
     finally:
