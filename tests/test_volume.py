@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+import pdftext
 from conftest import make_issue
 from pdftext import page_texts
 from test_batch import variant
@@ -121,3 +123,43 @@ def test_no_volume_when_an_issue_of_the_year_fails(project_copy: Path) -> None:
     assert result.returncode == 1
     assert "合订本未生成" in result.stderr and "2018-07" in result.stderr
     assert not (project_copy / "out" / "2018-volume.pdf").exists()
+
+
+def test_the_cover_and_contents_keep_the_one_spacing_rule(volume: Path) -> None:
+    """Han next to a digit: the layout's gap (a quarter em by default) on the cover's span line and in
+    the contents, as in every line of the issues."""
+    from conftest import DEFAULT_LAYOUT
+    from jianbao.design.load import load_layout
+    from jianbao.script import is_cjk
+
+    gap = load_layout(DEFAULT_LAYOUT).typography.latin_gap
+    assert gap > 0
+    reader = PdfReader(volume)
+    front = outline(reader)[2][1]
+    marks = "，。、：；（）"
+    seen = 0
+    for index in (0, *range(2, front)):  # the cover, the contents pages
+        line: list[pdftext.Glyph] = []
+        for g in pdftext.glyphs(volume, index):
+            if line and abs(g.baseline - line[-1].baseline) > 1:
+                line = []
+            a = line[-1] if line else None
+            line.append(g)
+            if a is None or a.char in marks or g.char in marks:
+                continue
+            if (is_cjk(a.char) and g.char.isdigit()) or (a.char.isdigit() and is_cjk(g.char)):
+                # glyph origins: a digit is narrower than a cell; the gap is at least gap × size
+                advance = a.size if is_cjk(a.char) else a.size * 0.45
+                assert g.x - a.x >= advance + gap * a.size * 0.9, (index, a.char, g.char, g.x - a.x)
+                seen += 1
+    assert seen >= 4
+
+
+def test_contents_entries_wrap_only_between_words(volume: Path) -> None:
+    """The volume's contents wrap a long title as the issue's own contents do: never inside a word
+    (the character-count break cut 讲话 into 讲 / 话)."""
+    reader = PdfReader(volume)
+    front = outline(reader)[2][1]
+    lines = [line.strip() for text in page_texts(volume)[2:front] for line in text.splitlines()]
+    wrapped = [(a, b) for a, b in itertools.pairwise(lines) if a.endswith("会议上的")]
+    assert wrapped and all(b.startswith("讲话摘要") for _, b in wrapped), lines

@@ -25,9 +25,12 @@ from jianbao.compose.blocks import Block
 from jianbao.compose.frames import Document, Item, Metadata, Page, Rule
 from jianbao.compose.gridblocks import Grid, GridLines, KeepWithNext, letter_spaced
 from jianbao.compose.linebreak import Line, Measure
+from jianbao.compose.linebreak.words import Dictionary
 from jianbao.compose.pages import Area, PageLoop, placed_items
 from jianbao.compose.printed import CONTENTS_HEADING, DIGITS, Printed
-from jianbao.compose.textset import Face, Fonts, baseline_in_slot, break_text, resolve, rule, tracked, tracked_width
+from jianbao.compose.spacing import spaced, spaced_width
+from jianbao.compose.textset import Face, Fonts, baseline_in_slot, resolve, rule, tracked, tracked_width
+from jianbao.compose.titles import break_words
 from jianbao.design.layout import Layout, TextStyle
 
 MM = 72 / 25.4
@@ -78,12 +81,15 @@ class _Cover(Block):
         return self.width, self.height
 
     def _centred(self, out: list[Item], text: str, style: TextStyle, baseline: float) -> None:
+        """A line of the cover, centred, with the layout's one Han–Latin spacing rule (as the masthead's
+        labels are set)."""
         face = resolve(style, self.fonts)
-        width = tracked_width(text, face, style.tracking)
-        if width > self.width:  # shrink a long series title to the block width
-            face = replace(face, size=face.size * self.width / width)
-            width = tracked_width(text, face, style.tracking)
-        tracked(out, text, (self.width - width) / 2, baseline, face, style.tracking)
+        gap = self.layout.typography.latin_gap
+        width = spaced_width(text, face, style.tracking, gap)
+        if width > self.width:  # shrink a long series title to the block width (the masthead refuses
+            face = replace(face, size=face.size * self.width / width)  # an illegible one: same style)
+            width = spaced_width(text, face, style.tracking, gap)
+        spaced(out, text, (self.width - width) / 2, baseline, face, style.tracking, gap)
 
     def items(self) -> list[Item]:
         m = self.layout.masthead
@@ -145,6 +151,7 @@ def compose_front_matter(front: FrontMatter, layout: Layout, fonts: Fonts) -> Do
         letter_spaced(CONTENTS_HEADING, resolve(heading, fonts), heading.tracking, grid, space_after=1),
     ]
     faces = {0: resolve(_issue_style(layout), fonts), 1: resolve(layout.style("toc_entry"), fonts)}
+    words = Dictionary((*layout.typography.dictionary, *front.units))  # names no entry's line cuts
     number_w = 4 * page.cell  # room for the page-number column
     pending: GridLines | None = None
     for line in front.contents:
@@ -152,8 +159,9 @@ def compose_front_matter(front: FrontMatter, layout: Layout, fonts: Fonts) -> Do
         indent = (2 * page.cell) if line.level else 0.0
         measure = Measure(width=page.block_width - number_w, cell=page.cell * face.size / body.size,
                           first_indent=indent, indent=indent + (page.cell if line.level else 0.0),
-                          latin_gap=body.size / 4)
-        lines = break_text([(line.text, 0)], [face], measure)
+                          latin_gap=layout.typography.latin_gap * face.size)  # the one spacing rule
+        # wrapped only between words, as the issues' own contents entries are (compose/titles.py)
+        lines = break_words(line.text, face, measure, words, None, layout.typography.titles.quote_chars)
         if line.level == 0:
             if pending is not None:
                 blocks.append(pending)
