@@ -319,6 +319,35 @@ def test_a_build_whose_source_changes_while_it_runs_leaves_the_old_pdf_and_says_
     assert "孙昌佩后来传达了" in body_text(pdf) and any("已改动" in line for line in said)
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the dropped interrupt
+def test_ctrl_c_ends_the_watch_even_when_python_drops_the_interrupt(project_copy: Path) -> None:
+    """An interrupt that lands in an object's finalizer (the garbage collector runs them, e.g. right
+    after a build) is printed and dropped by Python; the watch must end all the same."""
+    from jianbao.pipeline import Project
+    from jianbao.proof.watch import Session
+
+    class Finalizer:
+        def __del__(self) -> None:
+            signal.raise_signal(signal.SIGINT)  # KeyboardInterrupt raised here is dropped by Python
+
+    def after_build(ok: bool) -> None:
+        finalizer = Finalizer()
+        del finalizer
+
+    said: list[str] = []
+    session = Session(project_copy / "content" / "2018-06.yaml", Project(project_copy), project_copy / "out",
+                      out=said.append, err=said.append)
+    rescue = threading.Timer(15, lambda: os.kill(os.getpid(), signal.SIGINT))  # never hang the suite
+    rescue.start()
+    started = time.monotonic()
+    try:
+        assert session.run(on_build=after_build) == 0
+    finally:
+        rescue.cancel()
+    assert time.monotonic() - started < 10, "the dropped interrupt was not followed"
+    assert any("停止" in line or "结束" in line for line in said[-1:]), said
+
+
 def test_a_save_without_an_edit_gives_no_rebuild(watch: Watch, project_copy: Path) -> None:
     source = project_copy / "content" / "2018-06.yaml"
     watch.expect("正在监视")

@@ -17,6 +17,7 @@ draws every page, and only pages whose pixels changed are encoded again.
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import time
@@ -243,12 +244,14 @@ class Session:
         """Build, then rebuild on every relevant change until Ctrl-C (or ``stop`` is set)."""
         import watchfiles
 
+        stop = stop or threading.Event()
         folders = self.folders()
         changes_seen = watchfiles.watch(
             *folders, watch_filter=lambda _change, path: self.relevant(Path(path)),
             debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, raise_interrupt=True,
             rust_timeout=IDLE_MS, yield_on_timeout=True,
         )
+        restore = _ctrl_c_also_sets(stop)
         try:
             next(changes_seen, None)  # the watcher is in place (an idle round): no save is missed from here
             ok = self.build()
@@ -272,7 +275,29 @@ class Session:
         except KeyboardInterrupt:
             pass
         finally:
+            restore()
             changes_seen.close()  # stops the watcher's thread
         self.out(messages.stopped())
         return 0
+
+
+def _ctrl_c_also_sets(stop: threading.Event) -> Callable[[], None]:
+    """Ctrl-C raises KeyboardInterrupt as usual and also sets ``stop``: an interrupt that lands in an
+    object's finalizer (the garbage collector runs them) is printed and dropped by Python, and the
+    watcher would go on; with ``stop`` set it ends at its next round (within 50 ms). Only the main
+    thread can set a handler; elsewhere nothing changes. Returns what puts the former handler back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+
+    def restore() -> None:
+        signal.signal(signal.SIGINT, previous)
+
+    return restore
 
