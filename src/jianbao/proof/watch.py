@@ -101,17 +101,20 @@ class Session:
             layouts = []
         return [self.source, *layouts, self.project.fonts_dir / "fonts.yaml", *local_font_files(self.project.fonts_dir)]
 
-    def changed(self) -> bool:
-        """Whether the inputs differ from what the last build read."""
-        return self._built_from is None or self.inputs() != self._built_from
+    def changed(self) -> tuple[object, ...] | None:
+        """The inputs as they are now, when they differ from what the last build read; else None."""
+        found = self.inputs()
+        return found if found != self._built_from else None
 
-    def build(self, changes: Sequence[Path] = ()) -> bool | None:
+    def build(self, changes: Sequence[Path] = (), found: tuple[object, ...] | None = None) -> bool | None:
         """Build once; True when a new PDF is in place, False when the build failed (user errors are
         printed, never raised), None when the inputs changed while it ran: nothing is said and the
         old PDF stays (the next round of changes builds them). ``changes``: the files whose change
-        brought this build, said before its outcome."""
+        brought this build, said before its outcome; ``found``: the inputs as just read (by
+        :meth:`changed`)."""
         self.builds += 1
-        found = self.inputs()
+        if found is None:
+            found = self.inputs()
 
         def superseded() -> bool:
             return self.inputs() != found
@@ -263,10 +266,11 @@ class Session:
                 if not changes:  # an idle round (lets ``stop`` be seen)
                     continue
                 pending.update((Path(p), None) for _, p in changes)
-                if not self.changed():  # saved, but every file is as the last build read it
+                found = self.changed()
+                if found is None:  # saved, but every file is as the last build read it
                     pending.clear()
                     continue
-                outcome = self.build(list(pending))
+                outcome = self.build(list(pending), found)
                 if outcome is None:  # the files changed while it ran: the next round builds them
                     continue
                 pending.clear()
