@@ -348,6 +348,32 @@ def test_ctrl_c_ends_the_watch_even_when_python_drops_the_interrupt(project_copy
     assert any("停止" in line or "结束" in line for line in said[-1:]), said
 
 
+def test_a_save_caught_half_written_shows_no_errors(project_copy: Path) -> None:
+    """An editor truncates the file and writes it a moment later: the build of the empty file fails,
+    but the file changes again at once, so its errors are not shown; the next build is the good one."""
+    from jianbao.pipeline import Project
+    from jianbao.proof.watch import Session
+
+    source = project_copy / "content" / "2018-06.yaml"
+    good = source.read_text(encoding="utf-8")
+    said: list[str] = []
+    session = Session(source, Project(project_copy), project_copy / "out", out=said.append, err=said.append)
+    assert session.build() is True
+    said.clear()
+    edited = good.replace(EDITED, "会上，市工商联副主席孙昌佩随即传达了")
+    source.write_text("", encoding="utf-8")  # truncated: the rest comes 20 ms later
+    later = threading.Timer(0.02, lambda: source.write_text(edited, encoding="utf-8"))
+    later.start()
+    try:
+        assert session.build([source]) is None
+    finally:
+        later.join()
+    assert said == []
+    assert session.build([source]) is True
+    assert "孙昌佩随即传达了" in body_text(project_copy / "out" / "2018-06.pdf")
+    assert not [line for line in said if "错误" in line], said
+
+
 def test_a_save_without_an_edit_gives_no_rebuild(watch: Watch, project_copy: Path) -> None:
     source = project_copy / "content" / "2018-06.yaml"
     watch.expect("正在监视")

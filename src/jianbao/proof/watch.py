@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 STEP_MS = 1  # a change is built once no further change came for this long (an editor's save: < 1 ms) …
 DEBOUNCE_MS = 500  # … or once changes kept coming for this long
 IDLE_MS = 50  # the watcher reports an idle round after this long without changes
+SETTLE_S = 0.05  # a failed build is reported once its files stayed as it read them for this long
 PROOF_DPI = 72  # the proof page's images: shown 320 px wide, so twice that for a high-density screen
 PROOF_PNG_LEVEL = 1
 
@@ -127,7 +128,7 @@ class Session:
             return None
         except UserError as exc:
             self.warm.sweep()
-            if superseded():  # a save caught half-written, already followed by the next
+            if not self._settled(found):  # a save caught half-written: the rest follows at once
                 return None
             self._built_from = found
             self._said(changes)
@@ -163,6 +164,18 @@ class Session:
         self._record(result)
         collector.after_build()
         return True
+
+    def _settled(self, found: tuple[object, ...]) -> bool:
+        """Whether the inputs stay as ``found`` for :data:`SETTLE_S` (a failure is reported only then: an
+        editor that truncates a file and writes it a moment later would otherwise show the errors of an
+        empty or half-written file, between two good builds)."""
+        deadline = time.monotonic() + SETTLE_S
+        while True:
+            if self.inputs() != found:
+                return False
+            if time.monotonic() >= deadline:
+                return True
+            time.sleep(0.005)
 
     def _said(self, changes: Sequence[Path]) -> None:
         if changes:
