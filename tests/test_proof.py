@@ -374,6 +374,15 @@ def test_a_save_caught_half_written_shows_no_errors(project_copy: Path) -> None:
     assert not [line for line in said if "错误" in line], said
 
 
+def test_a_closed_terminal_ends_the_watch_as_ctrl_c_does(watch: Watch) -> None:
+    """SIGTERM (a shutdown) and SIGHUP (a closed terminal) unwind the watch like Ctrl-C: it says it
+    stopped and exits 0, leaving no temporary file."""
+    watch.expect("正在监视")
+    watch.proc.send_signal(signal.SIGHUP)
+    assert watch.proc.wait(timeout=20) == 0
+    watch.expect("已停止监视")
+
+
 def test_a_save_without_an_edit_gives_no_rebuild(watch: Watch, project_copy: Path) -> None:
     source = project_copy / "content" / "2018-06.yaml"
     watch.expect("正在监视")

@@ -10,6 +10,7 @@ import contextlib
 import errno
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -338,14 +339,19 @@ def _abandoned(path: str) -> bool:
 
 
 @contextlib.contextmanager
-def interrupted_by_signals() -> Iterator[None]:
+def interrupted_by_signals(*, ctrl_c: bool = False, stop: threading.Event | None = None) -> Iterator[None]:
     """SIGTERM and SIGHUP (a shutdown, a closed terminal, a CI timeout) end a build like Ctrl-C:
-    the build unwinds, its temporary file is removed, the old PDF stays."""
+    the build unwinds, its temporary file is removed, the old PDF stays. With ``stop`` (a watch loop),
+    these signals (and Ctrl-C, with ``ctrl_c``) also set it: Python prints and drops an interrupt that
+    lands in an object's finalizer (the garbage collector runs them), and the loop must end anyway."""
 
     def handler(signum: int, frame: object) -> None:
+        if stop is not None:
+            stop.set()
         raise KeyboardInterrupt
 
-    signals = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    names = ("SIGINT", "SIGTERM", "SIGHUP") if ctrl_c else ("SIGTERM", "SIGHUP")
+    signals = [s for s in (getattr(signal, name, None) for name in names) if s is not None]
     try:
         previous = {sig: signal.signal(sig, handler) for sig in signals}
     except ValueError:  # not the main thread: leave signals alone
@@ -356,7 +362,6 @@ def interrupted_by_signals() -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
-
 
 
 def register_fonts(library: FontLibrary, assignment: Assignment) -> Fonts:

@@ -17,7 +17,6 @@ draws every page, and only pages whose pixels changed are encoded again.
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 import time
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING
 from jianbao import collector
 from jianbao.errors import UserError
 from jianbao.fonts.discover import FONT_SUFFIXES, local_font_files
-from jianbao.pipeline import BuildResult, Project, Superseded, build
+from jianbao.pipeline import BuildResult, Project, Superseded, build, interrupted_by_signals
 from jianbao.proof import messages
 from jianbao.proof.state import (
     Board,
@@ -267,54 +266,33 @@ class Session:
             debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, raise_interrupt=True,
             rust_timeout=IDLE_MS, yield_on_timeout=True,
         )
-        restore = _ctrl_c_also_sets(stop)
-        try:
-            next(changes_seen, None)  # the watcher is in place (an idle round): no save is missed from here
-            ok = self.build()
-            if on_build and ok is not None:
-                on_build(ok)
-            self.out(messages.watching([self.source, *folders[1:]]))
-            pending: dict[Path, None] = {}  # changed files not yet said (a superseded build says none)
-            for changes in changes_seen:
-                if not changes:  # an idle round (lets ``stop`` be seen)
-                    continue
-                pending.update((Path(p), None) for _, p in changes)
-                found = self.changed()
-                if found is None:  # saved, but every file is as the last build read it
+        # Ctrl-C, SIGTERM, SIGHUP end the watch, and set ``stop`` too: Python drops an interrupt that lands
+        # in an object's finalizer, and the watcher then ends at its next round
+        with interrupted_by_signals(ctrl_c=True, stop=stop):
+            try:
+                next(changes_seen, None)  # the watcher is in place (an idle round): no save is missed from here
+                ok = self.build()
+                if on_build and ok is not None:
+                    on_build(ok)
+                self.out(messages.watching([self.source, *folders[1:]]))
+                pending: dict[Path, None] = {}  # changed files not yet said (a superseded build says none)
+                for changes in changes_seen:
+                    if not changes:  # an idle round (lets ``stop`` be seen)
+                        continue
+                    pending.update((Path(p), None) for _, p in changes)
+                    found = self.changed()
+                    if found is None:  # saved, but every file is as the last build read it
+                        pending.clear()
+                        continue
+                    outcome = self.build(list(pending), found)
+                    if outcome is None:  # the files changed while it ran: the next round builds them
+                        continue
                     pending.clear()
-                    continue
-                outcome = self.build(list(pending), found)
-                if outcome is None:  # the files changed while it ran: the next round builds them
-                    continue
-                pending.clear()
-                if on_build:
-                    on_build(outcome)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            restore()
-            changes_seen.close()  # stops the watcher's thread
+                    if on_build:
+                        on_build(outcome)
+            except KeyboardInterrupt:
+                pass
+            finally:
+                changes_seen.close()  # stops the watcher's thread
         self.out(messages.stopped())
         return 0
-
-
-def _ctrl_c_also_sets(stop: threading.Event) -> Callable[[], None]:
-    """Ctrl-C raises KeyboardInterrupt as usual and also sets ``stop``: an interrupt that lands in an
-    object's finalizer (the garbage collector runs them) is printed and dropped by Python, and the
-    watcher would go on; with ``stop`` set it ends at its next round (within 50 ms). Only the main
-    thread can set a handler; elsewhere nothing changes. Returns what puts the former handler back."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-    previous = signal.getsignal(signal.SIGINT)
-
-    def handler(signum: int, frame: object) -> None:
-        stop.set()
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, handler)
-
-    def restore() -> None:
-        signal.signal(signal.SIGINT, previous)
-
-    return restore
-
