@@ -1,10 +1,10 @@
 """make-issue watch: build, then build again whenever the issue's source, its layout, the font
 configuration or a font file in fonts/ changes.
 
-The watcher is watchfiles (inotify on Linux, in a Rust thread): a burst of saves within a few
-milliseconds (an editor writing a backup, then renaming it into place) arrives as one set of changes
-and gives one rebuild. A build whose files change while it runs (a burst spread over more than a
-millisecond) does not put its PDF in place nor say anything: the next round of changes builds the
+The watcher (``proof.watcher``: inotify on Linux, watchfiles elsewhere) reports a save once it is
+complete: a burst of saves (an editor writing a backup, then renaming it into place) arrives as one
+set of changes and gives one rebuild. A build whose files change while it runs (a burst spread over
+more time) does not put its PDF in place nor say anything: the next round of changes builds the
 files as they are then, so a burst still gives one PDF and one report. Changes that leave every
 file as the last build read it (a save without an edit) give no build. A build
 that fails prints its located errors and leaves the last good PDF in place (builds are atomic); the
@@ -38,14 +38,12 @@ from jianbao.proof.state import (
     stand_ins,
     warnings_of,
 )
+from jianbao.proof.watcher import rounds
 from jianbao.warm import Warm
 
 if TYPE_CHECKING:
     from jianbao.proof.previews import ProofPage
 
-STEP_MS = 1  # a change is built once no further change came for this long (an editor's save: < 1 ms) …
-DEBOUNCE_MS = 500  # … or once changes kept coming for this long
-IDLE_MS = 50  # the watcher reports an idle round after this long without changes
 SETTLE_S = 0.05  # a failed build is reported once its files stayed as it read them for this long
 PROOF_DPI = 72  # the proof page's images: shown 320 px wide, so twice that for a high-density screen
 PROOF_PNG_LEVEL = 1
@@ -257,15 +255,9 @@ class Session:
     def run(self, stop: threading.Event | None = None,
             on_build: Callable[[bool], None] | None = None) -> int:
         """Build, then rebuild on every relevant change until Ctrl-C (or ``stop`` is set)."""
-        import watchfiles
-
         stop = stop or threading.Event()
         folders = self.folders()
-        changes_seen = watchfiles.watch(
-            *folders, watch_filter=lambda _change, path: self.relevant(Path(path)),
-            debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, raise_interrupt=True,
-            rust_timeout=IDLE_MS, yield_on_timeout=True,
-        )
+        changes_seen = rounds(folders, self.relevant, stop)
         # Ctrl-C, SIGTERM, SIGHUP end the watch, and set ``stop`` too: Python drops an interrupt that lands
         # in an object's finalizer, and the watcher then ends at its next round
         with interrupted_by_signals(ctrl_c=True, stop=stop):
@@ -279,7 +271,7 @@ class Session:
                 for changes in changes_seen:
                     if not changes:  # an idle round (lets ``stop`` be seen)
                         continue
-                    pending.update((Path(p), None) for _, p in changes)
+                    pending.update((p, None) for p in sorted(changes))
                     found = self.changed()
                     if found is None:  # saved, but every file is as the last build read it
                         pending.clear()
