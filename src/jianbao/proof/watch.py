@@ -148,7 +148,6 @@ class Session:
             return False
         self._built_from = found
         self._said(changes)
-        self.warm.sweep()
         self.last = result
         warnings = tuple(str(w) for w in result.warnings)
         if warnings != self._warned:  # the same warnings after every save would drown the news
@@ -156,6 +155,7 @@ class Session:
                 self.err(line)
             self._warned = warnings
         self.out(messages.built(result.path, result.pages, result.size, result.seconds))
+        self.warm.sweep()  # after the news: what it forgets no one waits for
         if self.board is not None:
             self._publish(result)
         self._record(result)

@@ -8,9 +8,10 @@ Two watchers give the same rounds:
 
 - on Linux, inotify read directly (``inotify_simple``). The kernel says when a writer closed a file
   (``IN_CLOSE_WRITE``) or renamed one into place (``IN_MOVED_TO``): a save is complete then, and
-  the round comes at once. A file still open for writing (a writer that does not close it) is
-  waited for :data:`STEP_MS` without further events, as below. Saving to a round takes about
-  0.05 ms (``benchmarks/loop.py`` measures the whole loop);
+  the round comes at once (``benchmarks/watcher.py``: under a millisecond). A file still open for
+  writing, or removed (an editor may rename the old file away before it writes the new one), is
+  waited for until :data:`OPEN_MS` pass without an event: on a busy machine an editor's writes can
+  come milliseconds apart, and a build must not read the file between them;
 - elsewhere (Windows, macOS), watchfiles. Its Rust watcher cannot tell a finished save from one
   under way: it ends a round once :data:`STEP_MS` passed without a new event, so a round comes
   1–2 ms after the save.
@@ -28,9 +29,10 @@ import time
 from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 
-STEP_MS = 1  # a file still being written (or, with watchfiles, any change) is waited for this long …
+STEP_MS = 1  # watchfiles: a change is reported once no further change came for this long …
 DEBOUNCE_MS = 500  # … or once changes kept coming for this long
 IDLE_MS = 50  # an empty round after this long without changes
+OPEN_MS = 50  # inotify: a file written but not closed, or removed, is waited for this long without events
 
 Rounds = Generator[set[Path], None, None]
 
@@ -77,7 +79,7 @@ def _relevant_files(folder: Path, relevant: Callable[[Path], bool]) -> list[Path
 class _InotifyRounds:
     """inotify on every folder under the watched ones (folders made later are added as they come).
     A round ends when every relevant file changed has been closed or renamed into place, or
-    :data:`STEP_MS` passed without an event (a file removed, or written and left open)."""
+    :data:`OPEN_MS` passed without an event (a file removed, or written and left open)."""
 
     def __init__(self, folders: Sequence[Path], relevant: Callable[[Path], bool], stop: threading.Event) -> None:
         from inotify_simple import INotify, flags
@@ -119,9 +121,9 @@ class _InotifyRounds:
             writing: set[Path] = set()  # modified, not yet closed
             first = 0.0
             while not self._stop.is_set():
-                events = self._inotify.read(timeout=STEP_MS if pending else IDLE_MS)
+                events = self._inotify.read(timeout=OPEN_MS if pending else IDLE_MS)
                 if not events:
-                    if pending:  # no event for a step: what is still open for writing is taken as it is
+                    if pending:  # quiet for a while: what is still open for writing is taken as it is
                         yield pending
                         pending, writing = set(), set()
                     else:
