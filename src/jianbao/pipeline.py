@@ -121,10 +121,13 @@ class BuildResult:
 def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepared:
     """Load and validate everything a build needs; raises a UserError on any problem. ``warm``:
     what an earlier build in this process made that is still valid (make-issue watch)."""
-    issue = load_issue(source, display_path(source))
+    if warm is None:
+        issue = load_issue(source, display_path(source))
+        text = read_text(source, issue.source)  # read once: every message of this build is located in it
+    else:  # an edit inside a paragraph validates that paragraph again; located in the text it was read from
+        issue, text = warm.source.load(source, display_path(source))
     where = layout_path(project.layouts, issue.layout)
     layout = warm.layout(where) if warm else project.layout(where)
-    text = read_text(source, issue.source)  # read once: every message of this build is located in it
     lines = text.splitlines()
     overflow = units_overflow(issue, layout)
     if overflow is not None:  # found before any font is read, so --check reports it too

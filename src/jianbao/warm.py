@@ -14,7 +14,9 @@ fonts did not change, and all paragraphs but the one being edited are the same t
   their text runs, fonts and measure, and the text runs of each broken line. A paragraph whose
   text, fonts or measure changed gets a new key, so nothing stale is ever reused;
 - the content of each page drawn (``render.pdf.PageMemo``), reused for a page with the same items
-  whose characters have the same codes in the fonts' subsets.
+  whose characters have the same codes in the fonts' subsets;
+- the issue file's last text, node tree and validation (``source.incremental.IssueMemo``): an edit
+  inside one paragraph patches the tree and validates that paragraph's item again, nothing else.
 
 Every key is the content itself (or the file's identity for font files, which are large): a cache
 hit gives exactly what a cold build would compute. The caches are bounded.
@@ -32,6 +34,7 @@ from jianbao.design.load import load_layout
 from jianbao.fonts import FontLibrary, folder_library
 from jianbao.fonts.discover import local_font_files
 from jianbao.render.pdf import PageMemo
+from jianbao.source.incremental import IssueMemo
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,6 +54,7 @@ class Warm:
         self._registered: tuple[FontLibrary, Assignment, Fonts] | None = None
         self.memo = Memo(max_breaks)  # what the composer reuses
         self.pages = PageMemo()  # what the PDF renderer reuses
+        self.source = IssueMemo()  # the issue file's text, node tree and validation (source.incremental)
 
     def layout(self, path: Path) -> Layout:
         """``load_layout(path)``, parsed again only when the file's bytes changed. A file that cannot
