@@ -178,3 +178,43 @@ def test_a_fatal_syntax_error_then_a_paragraph_edit_composes_again(tmp_path: Pat
     path.write_text(edited, encoding="utf-8")
     issue, text = memo.load(path, "2018-06.yaml")
     assert text == edited and issue.source == "2018-06.yaml"  # another name: composed, not patched
+
+
+def _prepared_view(prepared: Any) -> tuple[Any, ...]:
+    return (prepared.issue, prepared.chars, [str(w) for w in prepared.warnings], prepared.stand_ins,
+            prepared.stand_fonts, prepared.source_lines)
+
+
+def test_a_warm_prepare_gives_what_a_cold_one_gives_after_each_save(project_copy: Path) -> None:
+    """The whole prepare step of make-issue watch: the issue, the characters of each font role (a
+    character new to the issue, one no longer used, ASCII punctuation that draws a warning), the
+    warnings, the stand-in fonts told; and the same errors for an invalid save."""
+    from jianbao.errors import UserError
+    from jianbao.pipeline import Project, prepare
+    from jianbao.warm import Warm
+
+    source = project_copy / "content" / "2018-06.yaml"
+    project = Project(project_copy)
+    warm = Warm()
+    saves = [
+        TEXT,
+        TEXT.replace(EDITED, EDITED + "鑫龘", 1),  # characters the issue never had
+        TEXT.replace(EDITED, "会上，副主席传达了", 1),  # characters gone
+        TEXT.replace(EDITED, EDITED + "(ABC, xyz)", 1),  # ASCII punctuation: a located warning
+        TEXT.replace(EDITED, EDITED + "【待填写】", 1),  # an error
+        TEXT.replace("    body:", "    body:\n      - 新的一段，A,B。", 1),  # a new line: composed again
+        TEXT.replace("    body:", "    body:\n      - 新的一段，A,B,C。", 1),
+        TEXT,
+    ]
+    for n, text in enumerate(saves):
+        source.write_text(text, encoding="utf-8")
+        try:
+            cold: Any = _prepared_view(prepare(source, project))
+        except UserError as exc:
+            cold = str(exc)
+        try:
+            warm_view: Any = _prepared_view(prepare(source, project, warm))
+        except UserError as exc:
+            warm_view = str(exc)
+        assert warm_view == cold, f"save {n}"
+    assert warm.source.patched >= 4 and warm.source.composed >= 2

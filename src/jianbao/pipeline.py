@@ -135,7 +135,7 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
     library = project.font_library() if warm is None else warm.font_library(project.fonts_dir / "fonts.yaml",
                                                                             project.fonts_dir)
     printed = issue_texts(issue, layout)
-    chars = chars_by_role(printed)
+    chars = warm.chars_by_role(printed) if warm else chars_by_role(printed)
     assignment, warnings = assign_fonts(value_locator(text, issue.source), issue, library, chars,
                                         warm.assign if warm else None)
     for note in library.unreadable(chars):  # a damaged licensed font must not go unnoticed
@@ -144,7 +144,8 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
     warnings += [BuildWarning(where, message) for where, message in ascii_punctuation(issue, printed, lines)]
     warnings.sort(key=lambda w: (w.location.line, w.location.column))
     stand = library.stand_ins(chars)
-    return Prepared(issue, layout, library, chars, assignment, warnings, library.stand_in_messages(chars),
+    told = warm.stand_in_messages(library, stand) if warm else library.stand_in_messages(chars)
+    return Prepared(issue, layout, library, chars, assignment, warnings, told,
                     {s.role: s.font for s in stand}, tuple(lines))
 
 

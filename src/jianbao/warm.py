@@ -31,14 +31,18 @@ from typing import TYPE_CHECKING
 
 from jianbao.compose.memo import BREAKS_KEPT, BUILDS_KEPT, Memo
 from jianbao.design.load import load_layout
+from jianbao.errors import display_path
 from jianbao.fonts import FontLibrary, folder_library
 from jianbao.fonts.discover import local_font_files
+from jianbao.fonts.standin import StandIn
+from jianbao.fonts.standin import messages as standin_messages
 from jianbao.render.pdf import PageMemo
 from jianbao.source.incremental import IssueMemo
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
+    from jianbao.compose.printed import Printed
     from jianbao.compose.textset import Fonts
     from jianbao.design.layout import Layout
     from jianbao.fonts.library import Assignment
@@ -52,6 +56,8 @@ class Warm:
         self._library: tuple[tuple[object, ...], FontLibrary] | None = None
         self._assigned: tuple[FontLibrary, dict[str, set[str]], Assignment] | None = None
         self._registered: tuple[FontLibrary, Assignment, Fonts] | None = None
+        self._text_chars: dict[str, frozenset[str]] = {}  # a printed text → its characters but spaces
+        self._stand_in_messages: tuple[tuple[object, ...], list[str]] | None = None
         self.memo = Memo(max_breaks)  # what the composer reuses
         self.pages = PageMemo()  # what the PDF renderer reuses
         self.source = IssueMemo()  # the issue file's text, node tree and validation (source.incremental)
@@ -98,6 +104,38 @@ class Warm:
         fonts = register(library, assignment)
         self._registered = (library, assignment, fonts)
         return fonts
+
+    def chars_by_role(self, printed: Iterable[Printed]) -> dict[str, set[str]]:
+        """``compose.printed.chars_by_role(printed)``, from each text's characters kept from the last
+        build (a set of 1-character strings is made anew from a text's characters otherwise)."""
+        kept, used = self._text_chars, {}
+        need: dict[str, set[str]] = {}
+        for p in printed:
+            for role, text in p.runs or ((p.role, p.text),):
+                if not text:
+                    continue
+                chars = kept.get(text)
+                if chars is None:
+                    chars = frozenset(ch for ch in set(text) if not ch.isspace())
+                used[text] = chars
+                into = need.get(role)
+                if into is None:
+                    need[role] = set(chars)
+                else:
+                    into |= chars
+        self._text_chars = used  # the texts of this build only
+        return need
+
+    def stand_in_messages(self, library: FontLibrary, stand: list[StandIn]) -> list[str]:
+        """``library.stand_in_messages(roles)`` for the roles' stand-ins ``stand``, made again only when
+        they or the way the library's folder is shown changed (a message names only these)."""
+        key = (tuple(stand), library.local_dir, display_path(library.local_dir))
+        kept = self._stand_in_messages
+        if kept is not None and kept[0] == key:
+            return list(kept[1])
+        made = standin_messages(stand, library.local_dir)
+        self._stand_in_messages = (key, made)
+        return list(made)
 
     def sweep(self, builds: int = BUILDS_KEPT) -> None:
         """Call after each build: forget the breaks and lines no build of the last ``builds`` used."""
