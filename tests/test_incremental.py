@@ -112,10 +112,18 @@ def _broken_moves(wrong: str) -> Callable[[Any, int, int], Any]:
     return moved
 
 
-@pytest.mark.parametrize("wrong", ["index", "column"])
+def _no_shift(later: list[Node], delta: int) -> None:
+    pass
+
+
+@pytest.mark.parametrize("wrong", ["index", "column", "later"])
 def test_the_comparison_notices_marks_patched_wrongly(wrong: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The series above would fail if the fast path moved the marks wrongly."""
-    monkeypatch.setattr(incremental, "_moved", _broken_moves(wrong))
+    """The series above would fail if the fast path moved the marks wrongly: those of the edited
+    scalar's end and the nodes around it (index, column), or of the nodes on later lines."""
+    if wrong == "later":
+        monkeypatch.setattr(incremental, "_shift", _no_shift)
+    else:
+        monkeypatch.setattr(incremental, "_moved", _broken_moves(wrong))
     saves = [TEXT.replace(EDITED, EDITED + "，会议强调"[:n], 1) for n in range(5)]
     assert _first_difference(saves, IssueMemo()) is not None
 
@@ -218,3 +226,35 @@ def test_a_warm_prepare_gives_what_a_cold_one_gives_after_each_save(project_copy
             warm_view = str(exc)
         assert warm_view == cold, f"save {n}"
     assert warm.source.patched >= 4 and warm.source.composed >= 2
+
+
+def test_the_characters_of_each_font_role_follow_edits_of_the_printed_texts() -> None:
+    """Warm.chars_by_role updates the last build's sets after a small edit: characters typed, deleted
+    (the last of their kind in the role, or not), texts emptied, roles exchanged, many texts changed."""
+    from jianbao.compose.printed import Printed, chars_by_role
+    from jianbao.warm import Warm
+
+    rng = random.Random(7)
+    roles = ["body", "lead", "title", "latin"]
+    alphabet = "会议指出市工商联党建 abcXYZ12，。\u3000\n鑫龘"
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+
+    printed = [Printed(rng.choice(roles), text()) for _ in range(30)]
+    printed += [Printed("body", "", runs=((rng.choice(roles), text()), ("latin", text()))) for _ in range(10)]
+    warm = Warm()
+    for _ in range(400):
+        for _ in range(rng.choice([1, 1, 1, 2, 3, 8])):
+            i = rng.randrange(len(printed))
+            p = printed[i]
+            if p.runs:
+                runs = list(p.runs)
+                j = rng.randrange(len(runs))
+                runs[j] = (runs[j][0] if rng.random() < 0.8 else rng.choice(roles), text())
+                printed[i] = p._replace(runs=tuple(runs))
+            else:
+                printed[i] = p._replace(text=text(), role=p.role if rng.random() < 0.9 else rng.choice(roles))
+        expected = chars_by_role(printed)
+        got = warm.chars_by_role(printed)
+        assert got == expected and list(got) == list(expected)

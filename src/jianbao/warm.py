@@ -57,6 +57,7 @@ class Warm:
         self._assigned: tuple[FontLibrary, dict[str, set[str]], Assignment] | None = None
         self._registered: tuple[FontLibrary, Assignment, Fonts] | None = None
         self._text_chars: dict[str, frozenset[str]] = {}  # a printed text → its characters but spaces
+        self._chars_last: tuple[list[tuple[str, str]], dict[str, set[str]]] | None = None
         self._stand_in_messages: tuple[tuple[object, ...], list[str]] | None = None
         self.memo = Memo(max_breaks)  # what the composer reuses
         self.pages = PageMemo()  # what the PDF renderer reuses
@@ -106,25 +107,30 @@ class Warm:
         return fonts
 
     def chars_by_role(self, printed: Iterable[Printed]) -> dict[str, set[str]]:
-        """``compose.printed.chars_by_role(printed)``, from each text's characters kept from the last
-        build (a set of 1-character strings is made anew from a text's characters otherwise)."""
-        kept, used = self._text_chars, {}
-        need: dict[str, set[str]] = {}
-        for p in printed:
-            for role, text in p.runs or ((p.role, p.text),):
-                if not text:
-                    continue
+        """``compose.printed.chars_by_role(printed)``. After an edit of a few texts (same roles, none
+        made empty or new), the last build's sets get the edited texts' characters, and lose those of
+        the old texts that no text of the role has any more; else they are made again from each
+        text's characters (kept from the last build: a text's set of 1-character strings is made once)."""
+        runs = [(role, text) for p in printed for role, text in (p.runs or ((p.role, p.text),)) if text]
+        kept = self._text_chars
+        last = self._chars_last
+        need: dict[str, set[str]] | None = None
+        if last is not None and len(last[0]) == len(runs):
+            need = _edited_chars(last[0], last[1], runs, kept)
+        if need is None:
+            need = {}
+            for role, text in runs:
                 chars = kept.get(text)
                 if chars is None:
-                    chars = frozenset(ch for ch in set(text) if not ch.isspace())
-                used[text] = chars
+                    chars = kept[text] = _chars(text)
                 into = need.get(role)
                 if into is None:
                     need[role] = set(chars)
                 else:
                     into |= chars
-        self._text_chars = used  # the texts of this build only
-        return need
+        self._text_chars = {text: kept.get(text) or _chars(text) for _, text in runs}  # this build's only
+        self._chars_last = (runs, need)
+        return {role: set(chars) for role, chars in need.items()}
 
     def stand_in_messages(self, library: FontLibrary, stand: list[StandIn]) -> list[str]:
         """``library.stand_in_messages(roles)`` for the roles' stand-ins ``stand``, made again only when
@@ -156,6 +162,34 @@ class Warm:
     def paragraphs(self) -> int:
         """How many paragraph breaks are kept."""
         return self.memo.paragraphs
+
+
+def _chars(text: str) -> frozenset[str]:
+    return frozenset(ch for ch in set(text) if not ch.isspace())
+
+
+def _edited_chars(old: list[tuple[str, str]], last: dict[str, set[str]], runs: list[tuple[str, str]],
+                  kept: dict[str, frozenset[str]], most: int = 4) -> dict[str, set[str]] | None:
+    """The characters per role of ``runs`` from those of ``old`` (``last``, updated in place), when at
+    most ``most`` runs changed and each kept its role; None otherwise."""
+    changed = [i for i, (was, now) in enumerate(zip(old, runs, strict=True)) if was != now]
+    if len(changed) > most or any(old[i][0] != runs[i][0] for i in changed):
+        return None
+    gone: list[tuple[str, str]] = []
+    for i in changed:
+        role, text = runs[i]
+        chars = kept.get(text)
+        if chars is None:
+            chars = kept[text] = _chars(text)
+        was = kept.get(old[i][1]) or _chars(old[i][1])
+        last[role] |= chars
+        gone += [(role, ch) for ch in was - chars]
+    if len(gone) > 64:
+        return None  # looking for each in every text would cost more than making the sets again
+    for role, ch in gone:
+        if not any(ch in text for r, text in runs if r == role):
+            last[role].discard(ch)
+    return last
 
 
 def _fonts_key(config: Path, fonts_dir: Path) -> tuple[object, ...]:

@@ -206,11 +206,18 @@ def _patch(state: _State, text: str) -> bool:
         ancestor = nodes[i]
         dirty.add(id(ancestor))
         ancestor.end_mark = _moved(ancestor.end_mark, delta, line)
-    for node in nodes[k + 1 :]:  # they start after the scalar's line break
-        node.start_mark = _moved(node.start_mark, delta, line)
-        node.end_mark = _moved(node.end_mark, delta, line)
+    _shift(nodes[k + 1 :], delta)
     state.text = text
     return True
+
+
+def _shift(later: list[Node], delta: int) -> None:
+    """Move the marks of nodes on lines after the edit by ``delta`` characters (only the index moves)."""
+    for node in later:
+        m = node.start_mark
+        node.start_mark = type(m)(m.name, m.index + delta, m.line, m.column, m.buffer, m.pointer)
+        m = node.end_mark
+        node.end_mark = type(m)(m.name, m.index + delta, m.line, m.column, m.buffer, m.pointer)
 
 
 def _start(node: Node) -> int:
