@@ -258,3 +258,23 @@ def test_the_characters_of_each_font_role_follow_edits_of_the_printed_texts() ->
         expected = chars_by_role(printed)
         got = warm.chars_by_role(printed)
         assert got == expected and list(got) == list(expected)
+
+
+def test_a_load_interrupted_while_the_tree_is_patched_keeps_nothing_half_made(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    memo = IssueMemo()
+    memo.parse(TEXT, FILE, stem="2018-06")
+    edited = TEXT.replace(EDITED, EDITED + "，又", 1)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental, "check_issue", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            memo.parse(edited, FILE, stem="2018-06")  # the tree was patched, its validation interrupted
+    # the next save keeps that edit and changes another paragraph: the first must not be taken as
+    # validated (a tree kept from the interrupted load would give its paragraph's text of before)
+    again = edited.replace("4月4日，市委常委会", "4月4日上午，市委常委会", 1)
+    assert memo.parse(again, FILE, stem="2018-06") == parse_issue(again, FILE, stem="2018-06")
+    assert memo.composed == 2  # after the interruption the file was composed again, not patched

@@ -85,8 +85,10 @@ class IssueMemo:
             if state.issue is None:
                 raise ValidationFailed(list(state.errors))
             return state.issue
+        # Nothing is kept until this load is through: a load interrupted (Ctrl-C, a bug) while the tree
+        # is patched or validated leaves no half-made state behind; the next load composes anew.
+        self._state = None
         if state is None or not _patch(state, text):
-            self._state = None
             composed = compose_text(text, file)  # raises ValidationFailed: nothing is kept
             nodes, parents = _in_order(composed.root)
             state = _State(text, file, stem, suffix, composed, nodes, parents)
@@ -95,15 +97,16 @@ class IssueMemo:
             self.composed += 1
         else:
             self.patched += 1
-        self._state = state
         state.issue, state.errors = None, []
         try:
             state.issue = check_issue(state.composed, text, file, stem=stem, suffix=suffix, reuse=state.reuse)
         except ValidationFailed as exc:
             state.errors = list(exc.errors)
-            raise
-        finally:
             state.reuse.dirty.clear()
+            self._state = state
+            raise
+        state.reuse.dirty.clear()
+        self._state = state
         return state.issue
 
 
