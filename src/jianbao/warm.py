@@ -113,7 +113,7 @@ class Warm:
         text's characters (kept from the last build: a text's set of 1-character strings is made once)."""
         runs = [(role, text) for p in printed for role, text in (p.runs or ((p.role, p.text),)) if text]
         kept = self._text_chars
-        last = self._chars_last
+        last, self._chars_last = self._chars_last, None  # updated in place: kept again when done
         need: dict[str, set[str]] | None = None
         if last is not None and len(last[0]) == len(runs):
             need = _edited_chars(last[0], last[1], runs, kept)
