@@ -49,16 +49,16 @@ def _outcome(load: Callable[[], object]) -> tuple[str, object]:
         return ("errors", [str(error) for error in exc.errors])
 
 
-def _edits(seed: int, steps: int) -> list[str]:
+def _edits(seed: int, steps: int, first: str = TEXT) -> list[str]:
     """A series of saves: characters typed, deleted and replaced anywhere, lines copied elsewhere,
     now and then the original file again."""
     rng = random.Random(seed)
-    text, out = TEXT, []
+    text, out = first, []
     for _ in range(steps):
         i = rng.randrange(len(text) + 1)
         op = rng.random()
         if op < 0.04:
-            text = TEXT
+            text = first
         elif op < 0.45:
             text = text[:i] + rng.choice(TYPED) + text[i:]
         elif op < 0.75:
@@ -95,10 +95,18 @@ def test_a_series_of_edits_loads_as_cold_loads_do(seed: int) -> None:
     assert memo.patched >= 10 and memo.composed >= 10  # both paths were taken, many times
 
 
-def test_typing_a_paragraph_one_character_at_a_time_patches_every_save() -> None:
+def test_a_series_of_edits_of_a_file_saved_with_windows_line_breaks_loads_as_cold_loads_do() -> None:
+    memo = IssueMemo()
+    assert _first_difference(_edits(5, 250, TEXT.replace("\n", "\r\n")), memo) is None
+    assert memo.patched >= 10 and memo.composed >= 10
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_typing_a_paragraph_one_character_at_a_time_patches_every_save(newline: str) -> None:
     memo = IssueMemo()
     typed = "，会议强调：要以“三强六好”为目标（ABC2018）100%#1a:b"
-    saves = [TEXT.replace(EDITED, EDITED + typed[:n], 1) for n in range(len(typed) + 1)]
+    text = TEXT.replace("\n", newline)
+    saves = [text.replace(EDITED, EDITED + typed[:n], 1) for n in range(len(typed) + 1)]
     assert _first_difference(saves, memo) is None
     assert memo.composed == 1 and memo.patched == len(typed)
 

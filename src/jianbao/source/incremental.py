@@ -177,7 +177,7 @@ def _patch(state: _State, text: str) -> bool:
         return False
     start, end = scalar.start_mark, scalar.end_mark
     a, b = start.index, end.index
-    if not (a <= prefix and old_end <= b and a < b and start.column > 0) or old[b : b + 1] != "\n":
+    if not (a <= prefix and old_end <= b and a < b and start.column > 0) or not _line_ends(old, b):
         return False  # not inside it, empty, at the margin, or not alone at the end of its line
     if old.find("\n", a, b) >= 0:
         return False  # over several lines
@@ -196,7 +196,7 @@ def _patch(state: _State, text: str) -> bool:
     delta = len(text) - len(old)
     value = text[a : b + delta]
     if (not value or value[0] in _PLAIN_START_NOT or _NOT_PLAIN.search(value) is not None
-            or _NON_PRINTABLE.search(value) is not None or text[b + delta : b + delta + 1] != "\n"):
+            or _NON_PRINTABLE.search(value) is not None or not _line_ends(text, b + delta)):
         return False
     # The scanner reads the same tokens as before, those after the change ``delta`` characters later.
     line = end.line
@@ -212,6 +212,11 @@ def _patch(state: _State, text: str) -> bool:
     _shift(nodes[k + 1 :], delta)
     state.text = text
     return True
+
+
+def _line_ends(text: str, index: int) -> bool:
+    """Whether a line break (LF, or CR LF as Windows editors save) is at ``index``."""
+    return text.startswith("\n", index) or text.startswith("\r\n", index)
 
 
 def _shift(later: list[Node], delta: int) -> None:
