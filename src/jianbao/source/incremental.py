@@ -4,7 +4,7 @@ A watch process loads the issue after every save, and the usual save changes the
 paragraph: one plain scalar on one line. :class:`IssueMemo` keeps the text, the node tree and what
 validating each list item gave. When the new text differs from the last one only inside one plain
 scalar that stands alone at the end of its line, and the new characters there can only be read as the
-same kind of scalar (:func:`_patchable`), the tree is patched in place instead of composed again: the
+same kind of scalar (:func:`_patch`), the tree is patched in place instead of composed again: the
 scalar's value, tag and end mark, and every mark after it moved by the change in length. Validation
 then converts again only the items on the path from the root to that scalar; every other item gives
 what it gave before (:class:`~jianbao.source.validate.Reuse`).
@@ -43,7 +43,7 @@ _NOT_PLAIN = re.compile("[\n\r\t\x85\u2028\u2029\ufeff\ufdd0]|: | #|[ :]\\Z")
 # check_plain: "-", "?" and ":" may start one before a non-space, but such a start is left to the
 # cold path).
 _PLAIN_START_NOT = frozenset("\0 \t\r\n\x85\u2028\u2029-?:,[]{}#&*!|>'\"%@`")
-_NON_PRINTABLE = re.compile(Reader.NON_PRINTABLE.pattern)
+_NON_PRINTABLE: re.Pattern[str] = Reader.NON_PRINTABLE  # what the reader refuses (a cold load fails)
 _RESOLVER = Resolver()
 
 
@@ -190,6 +190,8 @@ def _patch(state: _State, text: str) -> bool:
         up = parents[up]
     if not lineage or nodes[lineage[0]].flow_style is True:
         return False  # the root, or inside [ ] or { }
+    if any(nodes[i].end_mark.index < b for i in lineage):
+        return False  # (never: the nodes around the scalar end after it)
     ancestors = set(lineage)
     if any(nodes[i].end_mark.index >= b for i in range(k) if i not in ancestors):
         return False  # (never: a node before the scalar that is not around it ends before it)
