@@ -128,7 +128,8 @@ class Warm:
                     need[role] = set(chars)
                 else:
                     into |= chars
-        self._text_chars = {text: kept.get(text) or _chars(text) for _, text in runs}  # this build's only
+        if len(kept) > 2 * len(runs) + 100:  # the sets of texts no longer printed are let go now and then
+            self._text_chars = {text: kept.get(text) or _chars(text) for _, text in runs}
         self._chars_last = (runs, need)
         return {role: set(chars) for role, chars in need.items()}
 
