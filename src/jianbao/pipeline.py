@@ -35,7 +35,7 @@ from jianbao.errors import (
 )
 from jianbao.fonts import FontLibrary, folder_library
 from jianbao.model import Issue
-from jianbao.source import load_issue
+from jianbao.source import parse_issue
 from jianbao.source.locate import find_in_source, value_locator
 from jianbao.yamlfile.nodes import read_text
 
@@ -121,11 +121,13 @@ class BuildResult:
 def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepared:
     """Load and validate everything a build needs; raises a UserError on any problem. ``warm``:
     what an earlier build in this process made that is still valid (make-issue watch)."""
+    # read once: the issue is validated, and every message of this build located, in the same text
+    shown = display_path(source)
     if warm is None:
-        issue = load_issue(source, display_path(source))
-        text = read_text(source, issue.source)  # read once: every message of this build is located in it
-    else:  # an edit inside a paragraph validates that paragraph again; located in the text it was read from
-        issue, text = warm.source.load(source, display_path(source))
+        text = read_text(source, shown)
+        issue = parse_issue(text, shown, stem=source.stem, suffix=source.suffix)
+    else:  # an edit inside a paragraph validates that paragraph again
+        issue, text = warm.source.load(source, shown)
     where = layout_path(project.layouts, issue.layout)
     layout = warm.layout(where) if warm else project.layout(where)
     lines = text.splitlines()
