@@ -110,7 +110,7 @@ class Warm:
         """``compose.printed.chars_by_role(printed)``. After an edit of a few texts (same roles, none
         made empty or new), the last build's sets get the edited texts' characters, and lose those of
         the old texts that no text of the role has any more; else they are made again from each
-        text's characters (kept from the last build: a text's set of 1-character strings is made once)."""
+        text's characters (kept from earlier builds: a text's set of 1-character strings is made once)."""
         runs = [(role, text) for p in printed for role, text in (p.runs or ((p.role, p.text),)) if text]
         kept = self._text_chars
         last, self._chars_last = self._chars_last, None  # updated in place: kept again when done
