@@ -35,7 +35,7 @@ from jianbao.errors import (
 )
 from jianbao.fonts import FontLibrary, folder_library
 from jianbao.model import Issue
-from jianbao.source import load_issue
+from jianbao.source import parse_issue
 from jianbao.source.locate import find_in_source, value_locator
 from jianbao.yamlfile.nodes import read_text
 
@@ -121,10 +121,15 @@ class BuildResult:
 def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepared:
     """Load and validate everything a build needs; raises a UserError on any problem. ``warm``:
     what an earlier build in this process made that is still valid (make-issue watch)."""
-    issue = load_issue(source, display_path(source))
+    # read once: the issue is validated, and every message of this build located, in the same text
+    shown = display_path(source)
+    if warm is None:
+        text = read_text(source, shown)
+        issue = parse_issue(text, shown, stem=source.stem, suffix=source.suffix)
+    else:  # an edit inside a paragraph validates that paragraph again
+        issue, text = warm.source.load(source, shown)
     where = layout_path(project.layouts, issue.layout)
     layout = warm.layout(where) if warm else project.layout(where)
-    text = read_text(source, issue.source)  # read once: every message of this build is located in it
     lines = text.splitlines()
     overflow = units_overflow(issue, layout)
     if overflow is not None:  # found before any font is read, so --check reports it too
@@ -132,7 +137,7 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
     library = project.font_library() if warm is None else warm.font_library(project.fonts_dir / "fonts.yaml",
                                                                             project.fonts_dir)
     printed = issue_texts(issue, layout)
-    chars = chars_by_role(printed)
+    chars = warm.chars_by_role(printed) if warm else chars_by_role(printed)
     assignment, warnings = assign_fonts(value_locator(text, issue.source), issue, library, chars,
                                         warm.assign if warm else None)
     for note in library.unreadable(chars):  # a damaged licensed font must not go unnoticed
@@ -141,7 +146,8 @@ def prepare(source: Path, project: Project, warm: Warm | None = None) -> Prepare
     warnings += [BuildWarning(where, message) for where, message in ascii_punctuation(issue, printed, lines)]
     warnings.sort(key=lambda w: (w.location.line, w.location.column))
     stand = library.stand_ins(chars)
-    return Prepared(issue, layout, library, chars, assignment, warnings, library.stand_in_messages(chars),
+    told = warm.stand_in_messages(library, stand) if warm else library.stand_in_messages(chars)
+    return Prepared(issue, layout, library, chars, assignment, warnings, told,
                     {s.role: s.font for s in stand}, tuple(lines))
 
 

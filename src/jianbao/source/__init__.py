@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jianbao.errors import ValidationFailed
 from jianbao.model import Issue
-from jianbao.source.validate import Checker, build_issue
+from jianbao.source.validate import check_issue
 from jianbao.yamlfile.nodes import MAX_FILE_BYTES, compose_text, read_text
 
 __all__ = ["MAX_FILE_BYTES", "load_issue", "parse_issue"]
@@ -33,11 +32,4 @@ def load_issue(path: Path, shown_as: str | None = None) -> Issue:
 
 def parse_issue(text: str, file: str, *, stem: str, suffix: str = ".yaml") -> Issue:
     """Validate the text of an issue file whose name is ``stem + suffix`` (``file`` in messages)."""
-    composed = compose_text(text, file)
-    checker = Checker(file, text)
-    checker.errors.extend(composed.errors)
-    issue = build_issue(composed.root, checker, stem=stem, suffix=suffix, source=file)
-    if issue is None or checker.errors:
-        errors = sorted(checker.errors, key=lambda e: (e.location.line, e.location.column))
-        raise ValidationFailed(errors)
-    return issue
+    return check_issue(compose_text(text, file), text, file, stem=stem, suffix=suffix)

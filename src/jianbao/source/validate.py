@@ -13,7 +13,7 @@ from typing import NamedTuple, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from jianbao.errors import Location, SourceError
+from jianbao.errors import Location, SourceError, ValidationFailed
 from jianbao.files import excerpt
 from jianbao.model import (
     Article,
@@ -28,7 +28,7 @@ from jianbao.model import (
 )
 from jianbao.source import chars
 from jianbao.source.text import normalize
-from jianbao.yamlfile.nodes import NULL_TAG, child_path, node_location
+from jianbao.yamlfile.nodes import NULL_TAG, Composed, child_path, node_location
 
 T = TypeVar("T")
 
@@ -156,14 +156,33 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+class Reuse:
+    """What converting the items of a node tree gave, kept for the same tree after an edit inside it
+    (make-issue watch: :mod:`jianbao.source.incremental`).
+
+    ``kept`` maps ``id(node)`` to (the node, what converting its item gave, the errors it reported);
+    ``dirty`` holds the ids of the nodes whose subtree changed since. An item whose node is in ``kept``
+    and not dirty gives its kept value and errors again: its subtree, its place in the tree and its
+    lines are as they were (only character offsets after the edit moved), so converting it again would
+    give the same. Conversion never reads the source outside the lines of the node it converts.
+    """
+
+    __slots__ = ("dirty", "kept")
+
+    def __init__(self) -> None:
+        self.kept: dict[int, tuple[Node, object, list[SourceError]]] = {}
+        self.dirty: set[int] = set()
+
+
 class Checker:
     """Collects the errors of one file while converting its nodes."""
 
-    def __init__(self, file: str, source: str = "") -> None:
+    def __init__(self, file: str, source: str = "", reuse: Reuse | None = None) -> None:
         self.file = file
         self.source = source  # the file's text, to point at a character inside a value
         self.errors: list[SourceError] = []
         self._guessed: dict[int, set[str]] = {}  # id(mapping node) → keys suggested for misspellings
+        self.reuse = reuse
 
     def error(self, node: Node, path: str, message: str) -> None:
         self.errors.append(SourceError(node_location(self.file, node), path, message))
@@ -374,11 +393,40 @@ class Checker:
     def each(self, fields: list[Field] | None, convert: Callable[[Field], T | None]) -> tuple[T, ...]:
         if fields is None:
             return ()
-        converted = [convert(field) for field in fields]
+        if self.reuse is None:
+            converted = [convert(field) for field in fields]
+        else:
+            converted = [self._reused(self.reuse, field, convert) for field in fields]
         return tuple(value for value in converted if value is not None)
+
+    def _reused(self, reuse: Reuse, item: Field, convert: Callable[[Field], T | None]) -> T | None:
+        """``convert(item)``, or what it gave before for the same unchanged node (see :class:`Reuse`)."""
+        node = item.value
+        key = id(node)
+        kept = reuse.kept.get(key)
+        if kept is not None and kept[0] is node and key not in reuse.dirty:
+            self.errors.extend(kept[2])
+            return kept[1]  # type: ignore[return-value]  # what convert gave for this very node
+        start = len(self.errors)
+        value = convert(item)
+        reuse.kept[key] = (node, value, self.errors[start:])
+        return value
 
 
 # -- the issue ------------------------------------------------------------------------------------
+
+
+def check_issue(
+    composed: Composed, text: str, file: str, *, stem: str, suffix: str, reuse: Reuse | None = None
+) -> Issue:
+    """The issue of a composed file, or :class:`ValidationFailed` with every problem, by line and column."""
+    checker = Checker(file, text, reuse)
+    checker.errors.extend(composed.errors)
+    issue = build_issue(composed.root, checker, stem=stem, suffix=suffix, source=file)
+    if issue is None or checker.errors:
+        errors = sorted(checker.errors, key=lambda e: (e.location.line, e.location.column))
+        raise ValidationFailed(errors)
+    return issue
 
 
 def build_issue(root: Node, checker: Checker, *, stem: str, suffix: str, source: str) -> Issue | None:
