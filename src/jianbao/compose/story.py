@@ -97,7 +97,7 @@ class StoryBuilder:
             made = self._broken[id(p)] = (faces, broken.lines, broken.variants)
         faces, lines, variants = made
         return GridLines(lines, faces, self.grid, variants=variants, ref=ref,
-                         pin=self.pins.get(ref, 0) if ref is not None else 0, memo=self.memo)
+                         pin=self.pins.get(ref, 0) if ref is not None else 0, memo=self.memo, source=lines)
 
     def _paragraph_text(self, p: Paragraph) -> tuple[list[Face], list[tuple[str, int]]]:
         """A body paragraph's faces and its text runs, each run with the index of its face."""
@@ -123,7 +123,7 @@ class StoryBuilder:
         ref = Ref(article, block, "heading" if h.level == 1 else "subheading") if h.level <= 2 else None
         extra = self.pins.get(ref, 0) if ref is not None else 0
         return GridLines(lines, [face], self.grid, bookmark=bookmark, splittable=False, space_before=extra,
-                         ref=ref, pin=extra)
+                         ref=ref, pin=extra, source=lines)
 
     def _title(self, text: str, face: Face) -> TitleBreak:
         """A centred text broken between words only (compose/titles.py)."""
@@ -142,13 +142,14 @@ class StoryBuilder:
         return GridLines(
             lines, [face], self.grid, centred=True, line_pitch=style.line_pitch if len(lines) > 1 else 1.0,
             space_before=space_before, space_after=style.space_after, bookmark=bookmark, splittable=False,
-            ref=ref, pin=pin,
+            ref=ref, pin=pin, source=lines,
         )
 
     # -- sections -------------------------------------------------------------------------------
     def contents(self) -> list[Block]:
         heading = self.layout.style("toc_heading")
         head = letter_spaced(TOC_HEADING, self.face(heading), heading.tracking, self.grid)
+        head.source = TOC_HEADING  # the same label in every build of a layout
         entry = self.layout.style("toc_entry")
         eface = self.face(entry)
         hang = entry.hang * self.cell
@@ -158,7 +159,7 @@ class StoryBuilder:
             lines = self._lines(("toc", article.toc_text, entry), break_words, article.toc_text, eface, measure,
                                 self.words, None, self.typography.titles.quote_chars)
             marks = [(0, entry.marker, 0.0, eface)] if entry.marker else []
-            blocks.append(GridLines(lines, [eface], self.grid, decorations=marks))
+            blocks.append(GridLines(lines, [eface], self.grid, decorations=marks, source=lines))
         blocks.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))
         return blocks
 
