@@ -132,3 +132,88 @@ def test_a_replayed_pass_places_what_a_fresh_pass_places(project_copy: Path, tmp
         assert [p.label for p in doc.pages] == [p.label for p in fresh.pages]
         assert [p.items for p in doc.pages] == [p.items for p in fresh.pages]
         assert doc.short_pages == fresh.short_pages and doc.outline() == fresh.outline()
+
+
+def _placed(block: object) -> tuple[object, ...]:
+    from jianbao.compose.gridblocks import GridLines, KeepWithNext
+
+    if isinstance(block, KeepWithNext):
+        return ("keep", tuple(_placed(h) for h in block.heads), _placed(block.body))
+    if isinstance(block, GridLines):
+        whole = block.origin or block
+        return (whole.ref, whole.pin, whole.next_min, block.spaceBefore, len(block.lines), len(whole.lines),
+                tuple(line.text for line in block.lines))
+    return (type(block).__name__,)
+
+
+def _pass(layout: object) -> tuple[object, ...]:
+    """What a layout pass gives the page make-up and the renderer."""
+    from jianbao.compose.makeup import _Layout
+
+    assert isinstance(layout, _Layout)
+    fill = layout.fill
+    pages = [[(p.y, _placed(p.block)) for p in page] for page in layout.loop.pages]
+    changes = {page: dict(fill.candidates(page)) for page in sorted(fill.used)}
+    return (pages, dict(fill.used), changes, fill.short_pages(), layout.price(),
+            [page.items for page in layout.document().pages])
+
+
+@pytest.mark.parametrize("change", ["ref", "pin", "next_min", "space_before"])
+def test_a_block_replayed_is_the_block_of_this_pass(change: str, project_copy: Path, tmp_path: Path) -> None:
+    """Blocks that differ from the ones placed before in one of what decides their layout — the block a
+    page make-up change names, the change imposed, the lines the next block needs at a page foot, the
+    space above — at the same place on the page are placed again, not replayed: the pass is the one a
+    page loop without replay gives."""
+    import jianbao.compose as compose_module
+    from jianbao.compose.gridblocks import GridLines, KeepWithNext, Ref
+    from jianbao.compose.makeup import _Layout
+    from jianbao.compose.memo import Memo
+    from jianbao.compose.replay import Replay, replay_for
+    from jianbao.compose.story import StoryBuilder
+    from jianbao.pipeline import Project, build
+
+    seen: list[tuple[object, ...]] = []
+    real = compose_module.compose
+
+    def capture(*args: object) -> object:
+        seen.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    compose_module.compose = capture  # type: ignore[assignment]
+    try:
+        build(project_copy / "content" / "2018-06.yaml", tmp_path, Project(project_copy))
+    finally:
+        compose_module.compose = real
+    issue, layout, fonts, _memo = seen[0]
+
+    def changed(blocks: list[object]) -> list[object]:
+        for block in blocks:
+            body = block.body if isinstance(block, KeepWithNext) else block
+            if isinstance(block, KeepWithNext) and change == "space_before" and block.heads[0].ref is not None:
+                block.heads[0].spaceBefore += block.heads[0].grid.pitch
+                block.spaceBefore = block.heads[0].spaceBefore
+            if not isinstance(body, GridLines) or body.ref is None:
+                continue
+            if change == "ref":
+                body.ref = Ref(body.ref.article, body.ref.block + 100, body.ref.kind)
+            elif change == "pin" and body.variant(1) is not None:
+                body.pin = 1
+            elif change == "next_min":
+                body.next_min = 3 if body.next_min != 3 else 1
+        return blocks
+
+    memo = Memo()
+    story = StoryBuilder(issue, layout, fonts, memo)  # type: ignore[arg-type]
+    replay = replay_for(memo, layout, fonts)  # type: ignore[arg-type]
+    assert isinstance(replay, Replay)
+    _Layout(story, {}, replay)  # the blocks as they come, placed and kept
+    plain = story.story
+    story.story = lambda pins=None: changed(plain(pins))  # type: ignore[method-assign,misc]
+    hits = replay.hits
+    replayed = _Layout(story, {}, replay)
+    assert replay.hits > hits  # the masthead, the contents: the blocks the change leaves as they were
+    fresh_story = StoryBuilder(issue, layout, fonts, memo)  # type: ignore[arg-type]
+    fresh_plain = fresh_story.story
+    fresh_story.story = lambda pins=None: changed(fresh_plain(pins))  # type: ignore[method-assign,misc]
+    fresh = _Layout(fresh_story, {})
+    assert _pass(replayed) == _pass(fresh)
