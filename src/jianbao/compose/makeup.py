@@ -247,6 +247,8 @@ def compose(issue: Issue, layout: Layout, fonts: Fonts, memo: Fresh | None = Non
     """
     story = StoryBuilder(issue, layout, fonts, memo)
     replay = replay_for(story.memo, layout, fonts)  # make-issue watch: what earlier passes placed
+    if replay is not None:
+        story.kept = replay.blocks  # and the story's blocks, which the replay never lays out itself
     pins: dict[Ref, int] = {}
     best = _Layout(story, pins, replay)
     if len(best.fill.short_pages()) > 1:  # first, each short page's best change at once

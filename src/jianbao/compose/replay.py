@@ -22,6 +22,7 @@ warm build is the cold build byte for byte (tests/test_proof.py, tests/test_repl
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Hashable, Sequence
 from itertools import chain
 
@@ -32,6 +33,7 @@ from jianbao.compose.gridblocks import GridLines, GridRule, KeepWithNext
 from jianbao.compose.masthead import Masthead
 from jianbao.compose.memo import Fresh, Memo
 from jianbao.compose.pages import PageLoop, Placement
+from jianbao.compose.story import KeptBlocks
 from jianbao.compose.textset import Fonts
 from jianbao.design.layout import Layout
 
@@ -86,6 +88,17 @@ def _lines_key(g: GridLines) -> Hashable | None:
             g.splittable, g.bookmark, marks, g.variants is not None)
 
 
+def _fresh(block: Block) -> Block:
+    """A copy of a story block for the page loop to lay out (it sets the block's size, its lines, and
+    marks it postponed): the story's blocks stay as they were made, for the next pass and the next build."""
+    out = copy.copy(block)
+    if isinstance(out, KeepWithNext):
+        out.heads = [copy.copy(h) for h in out.heads]
+        if out.body is not None:
+            out.body = copy.copy(out.body)
+    return out
+
+
 class _Segment:
     """What placing one block did: placements on the page it started on, then on each page it
     opened; the loop's state after it; the ``placed`` calls (page relative to the first, height
@@ -112,6 +125,7 @@ class Replay:
         # placements the replay owns (never laid out again) → (the placement, its frame once drawn)
         self._frames: dict[int, tuple[Placement, Frame | None]] = {}
         self._numbers: dict[tuple[int, str], tuple[Item, ...]] = {}
+        self.blocks = KeptBlocks()  # the story's blocks (compose.story: StoryBuilder.kept)
         self._build = 0
         self.hits = 0  # blocks replayed / placed (for the tests)
         self.misses = 0
@@ -128,7 +142,7 @@ class Replay:
         for block in blocks:
             key = block_key(block)
             if key is None:
-                loop.flow(block)
+                loop.flow(_fresh(block))
                 continue
             state = loop.state()
             kept = segments.get((key, state))
@@ -151,12 +165,13 @@ class Replay:
                 placed(page, used, piece)
 
             loop.placed = recording
+            live = _fresh(block)
             try:
-                loop.flow(block)
+                loop.flow(live)
             finally:
                 loop.placed = placed
             pages = [loop.pages[start - 1][before:] if start else [], *(list(p) for p in loop.pages[start:])]
-            segments[(key, state)] = _Segment(block, pages, loop.state(), events, self._build)
+            segments[(key, state)] = _Segment(live, pages, loop.state(), events, self._build)
             for p in chain.from_iterable(pages):
                 self._frames[id(p)] = (p, None)
         return loop.run(())
@@ -186,6 +201,7 @@ class Replay:
     def sweep(self, builds: int) -> None:
         """Forget the blocks none of the last ``builds`` builds placed."""
         self._build += 1
+        self.blocks.sweep(builds)
         oldest = self._build - builds
         segments = {k: s for k, s in self._segments.items() if s.build >= oldest}
         if len(segments) > SEGMENTS_KEPT:
