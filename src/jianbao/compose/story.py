@@ -52,6 +52,7 @@ class KeptBlocks:
 
     def __init__(self) -> None:
         self._kept: dict[Hashable, tuple[object, int]] = {}
+        self._starts: dict[int, tuple[Block, int]] = {}  # kept block (named by identity) → lines at a foot
         self._build = 0
 
     def get(self, key: Hashable) -> object | None:
@@ -65,11 +66,22 @@ class KeptBlocks:
     def put(self, key: Hashable, value: object) -> None:
         self._kept[key] = (value, self._build)
 
+    def min_start(self, block: Block, compute: Callable[[Block], int]) -> int:
+        """``compute(block)`` for a kept block, computed once (a kept block does not change)."""
+        kept = self._starts.get(id(block))
+        if kept is None:
+            kept = self._starts[id(block)] = (block, compute(block))
+        return kept[1]
+
     def sweep(self, builds: int) -> None:
         self._build += 1
         oldest = self._build - builds
         self._kept = {k: v for k, v in self._kept.items() if v[1] >= oldest}
+        if len(self._starts) > STARTS_KEPT:
+            self._starts.clear()
 
+
+STARTS_KEPT = 10000  # blocks whose lines needed at a page foot are kept (an issue has tens to hundreds)
 
 # an article's blocks, and its centred texts: (key in StoryBuilder._set, their lines, the warning to give
 # when the build has not set that text before)
@@ -288,9 +300,15 @@ class StoryBuilder:
 
     def _link_next_min(self, story: list[Block]) -> None:
         """Tell each paragraph how many grid lines the block after it needs at a page foot."""
+        kept = self.kept
         for here, after in zip(story, [*story[1:], None], strict=True):
             body = here.body if isinstance(here, KeepWithNext) else here
-            if isinstance(body, GridLines):
+            if not isinstance(body, GridLines):
+                continue
+            if kept is not None and type(after) in (GridLines, KeepWithNext):  # a kept block (see story)
+                assert after is not None
+                body.follow(kept.min_start(after, self._min_start))
+            else:
                 body.follow(self._min_start(after))
 
     def _min_start(self, f: Block | None) -> int:
