@@ -113,6 +113,7 @@ class _Layout:
         page = story.layout.page
         self.story = story
         self.replay = replay  # make-issue watch: blocks placed by earlier passes (compose.replay)
+        self._pitch = page.pitch
         self.fill = PageFill(page.lines_per_page, story.layout.typography.makeup)
         self.loop = PageLoop(_area(story.layout), self._placed)
         blocks = story.story(pins)
@@ -144,9 +145,9 @@ class _Layout:
         return total
 
     def _placed(self, page: int, used: float, block: Block) -> None:
-        pitch = self.story.layout.page.pitch
+        pitch = self._pitch
         above = used - block.getSpaceAfter() - block.height  # 0 only at a page top (no space before)
-        self.fill.record(page, round(used / pitch), block, at_top=above < pitch / 2)
+        self.fill.record(page, round(used / pitch), block, above < pitch / 2)
 
     def document(self) -> Document:
         """The chosen layout as pages as data."""
