@@ -55,7 +55,6 @@ class Fresh:
         line_runs(out, line, x0, baseline, faces)
 
 
-
 class Kept(Protocol):
     """Something else kept between builds (``compose.replay.Replay``), swept with the memo."""
 

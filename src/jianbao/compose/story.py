@@ -283,8 +283,9 @@ class StoryBuilder:
         return out
 
     def story(self, pins: dict[Ref, int] | None = None) -> list[Block]:
-        """Fresh blocks (the page loop consumes them) for one layout pass; ``pins`` impose the page
-        make-up's changes."""
+        """The blocks for one layout pass; ``pins`` impose the page make-up's changes. Fresh blocks (the
+        page loop consumes them), or, in make-issue watch (``kept``), the kept blocks of unchanged
+        articles, which the replay copies before it lays one out (``compose.replay``)."""
         self.pins = pins or {}
         story: list[Block] = [Masthead(self.issue, self.layout, self.fonts)]
         story += self.contents()
@@ -305,7 +306,7 @@ class StoryBuilder:
             body = here.body if isinstance(here, KeepWithNext) else here
             if not isinstance(body, GridLines):
                 continue
-            if kept is not None and type(after) in (GridLines, KeepWithNext):  # a kept block (see story)
+            if kept is not None and type(after) in (GridLines, KeepWithNext):  # with kept, a kept block
                 assert after is not None
                 body.follow(kept.min_start(after, self._min_start))
             else:
