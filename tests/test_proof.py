@@ -89,7 +89,8 @@ def test_warm_rebuild_after_an_edit_is_the_cold_build_byte_for_byte(project_copy
     source.write_text(text.replace(EDITED, "会上，市工商联副主席孙昌佩认真传达了"), encoding="utf-8")
     warm_pdf = build(source, tmp_path / "warm", project, warm).path
     # one paragraph is new (and the paragraphs the page make-up breaks again); the others are reused
-    assert warm.hits >= made - 2 and warm.misses - made <= 3
+    # (their breaks, or the blocks of their articles: compose/replay.py), not broken again
+    assert warm.misses - made <= 3 and warm.paragraphs >= made
     cold_pdf = build(source, tmp_path / "cold", project).path
     assert warm_pdf.read_bytes() == cold_pdf.read_bytes()
     assert "孙昌佩认真传达了" in body_text(warm_pdf)

@@ -12,7 +12,9 @@ fonts did not change, and all paragraphs but the one being edited are the same t
   and the characters per role are the same;
 - what the composer reuses (``compose.memo.Memo``): the line breaks of body paragraphs, keyed by
   their text runs, fonts and measure, and the text runs of each broken line. A paragraph whose
-  text, fonts or measure changed gets a new key, so nothing stale is ever reused;
+  text, fonts or measure changed gets a new key, so nothing stale is ever reused; and the story's
+  blocks of unchanged articles and where the page loop placed each (``compose.replay``), replayed
+  when a block comes to the same place on its page;
 - the content of each page drawn (``render.pdf.PageMemo``), reused for a page with the same items
   whose characters have the same codes in the fonts' subsets;
 - the issue file's last text, node tree and validation (``source.incremental.IssueMemo``): an edit

@@ -70,9 +70,13 @@ class GridLines(Block):
         ref: Ref | None = None,
         pin: int = 0,
         memo: Fresh | None = None,
+        source: object = None,
     ) -> None:
         super().__init__()
         self.memo = memo or _FRESH  # sets the lines (make-issue watch: reusing earlier builds' runs)
+        # what the lines, the faces and the variants came from, the same object for the same content
+        # (a memo's entry: see compose.replay); None for lines made on the spot
+        self.source = source
         self.lines = list(lines)
         self.natural = self.lines
         # page make-up: the paragraph with one line more/fewer, and the grid lines the next block

@@ -20,6 +20,7 @@ from jianbao.compose.memo import Fresh
 from jianbao.compose.pages import Area, PageLoop, Placement, placed_items
 from jianbao.compose.plan import Planner, space_moves, variant_price
 from jianbao.compose.printed import page_number_text
+from jianbao.compose.replay import Replay, replay_for
 from jianbao.compose.story import StoryBuilder
 from jianbao.compose.textset import EM_ASCENT, Fonts, resolve, tracked, tracked_width
 from jianbao.design.layout import Layout, MakeupCosts
@@ -108,12 +109,15 @@ class PageFill:
 class _Layout:
     """One layout pass: the page loop's placements and how full each page came out."""
 
-    def __init__(self, story: StoryBuilder, pins: dict[Ref, int]) -> None:
+    def __init__(self, story: StoryBuilder, pins: dict[Ref, int], replay: Replay | None = None) -> None:
         page = story.layout.page
         self.story = story
+        self.replay = replay  # make-issue watch: blocks placed by earlier passes (compose.replay)
+        self._pitch = page.pitch
         self.fill = PageFill(page.lines_per_page, story.layout.typography.makeup)
         self.loop = PageLoop(_area(story.layout), self._placed)
-        self.pages = self.loop.run(story.story(pins))
+        blocks = story.story(pins)
+        self.pages = replay.run(self.loop, blocks) if replay is not None else self.loop.run(blocks)
 
     def price(self) -> float:
         """What the changes in this layout cost, in lines taken off the character grid: blank lines
@@ -141,9 +145,9 @@ class _Layout:
         return total
 
     def _placed(self, page: int, used: float, block: Block) -> None:
-        pitch = self.story.layout.page.pitch
+        pitch = self._pitch
         above = used - block.getSpaceAfter() - block.height  # 0 only at a page top (no space before)
-        self.fill.record(page, round(used / pitch), block, at_top=above < pitch / 2)
+        self.fill.record(page, round(used / pitch), block, above < pitch / 2)
 
     def document(self) -> Document:
         """The chosen layout as pages as data."""
@@ -162,13 +166,20 @@ class _Layout:
         )
         doc = Document(layout.page.width, layout.page.height, meta, short_pages=self.fill.short_pages())
         pages, unnumbered = self._pages()
+        replay = self.replay
+        fonts = self.story.fonts
+
+        def number(n: int, label: str) -> list[Item]:
+            return page_number(layout, fonts, n, label)
+
         for n, placements in enumerate(pages, start=1):
+            frames = replay.items(placements) if replay is not None else placed_items(placements)
             if n in unnumbered:
-                doc.pages.append(Page(placed_items(placements), None))
+                doc.pages.append(Page(frames, None))
                 continue
             label = str(n)
-            items = page_number(layout, self.story.fonts, n, label)
-            items += placed_items(placements)
+            items = replay.page_number(n, label, number) if replay is not None else number(n, label)
+            items += frames
             doc.pages.append(Page(items, label))
         return doc
 
@@ -236,12 +247,15 @@ def compose(issue: Issue, layout: Layout, fonts: Fonts, memo: Fresh | None = Non
     builds made: ``compose.memo.Memo``).
     """
     story = StoryBuilder(issue, layout, fonts, memo)
+    replay = replay_for(story.memo, layout, fonts)  # make-issue watch: what earlier passes placed
+    if replay is not None:
+        story.kept = replay.blocks  # and the story's blocks, which the replay never lays out itself
     pins: dict[Ref, int] = {}
-    best = _Layout(story, pins)
+    best = _Layout(story, pins, replay)
     if len(best.fill.short_pages()) > 1:  # first, each short page's best change at once
         together = _changes_for_each_page(best.fill)
         if together:
-            again = _Layout(story, _pins(together))
+            again = _Layout(story, _pins(together), replay)
             if again.fill.score() < best.fill.score():
                 pins, best = _pins(together), again
     tried: set[frozenset[Change]] = set()
@@ -251,7 +265,7 @@ def compose(issue: Issue, layout: Layout, fonts: Fonts, memo: Fresh | None = Non
             break
         tried.add(frozenset(chosen))
         trial = {**pins, **_pins(chosen)}
-        again = _Layout(story, trial)
+        again = _Layout(story, trial, replay)
         if again.fill.score() < best.fill.score():
             pins, best = trial, again
     costs = layout.typography.makeup
@@ -259,7 +273,7 @@ def compose(issue: Issue, layout: Layout, fonts: Fonts, memo: Fresh | None = Non
         planned = Planner(story.story({}), _area(layout), layout.page.pitch, layout.page.lines_per_page,
                           costs).plan()
         if planned is not None:
-            again = _Layout(story, planned)
+            again = _Layout(story, planned, replay)
             if (len(again.fill.short_pages()), again.price()) < (len(best.fill.short_pages()), best.price()):
                 pins, best = planned, again
     document = best.document()

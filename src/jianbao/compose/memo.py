@@ -21,7 +21,7 @@ Both stores forget what none of the last ``BUILDS_KEPT`` builds used.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from jianbao.compose.frames import Item as PageItem
 from jianbao.compose.linebreak import BrokenParagraph, Line, Measure
@@ -55,6 +55,12 @@ class Fresh:
         line_runs(out, line, x0, baseline, faces)
 
 
+class Kept(Protocol):
+    """Something else kept between builds (``compose.replay.Replay``), swept with the memo."""
+
+    def sweep(self, builds: int) -> None: ...
+
+
 def _face_key(face: Face, known: dict[int, tuple[object, tuple[object, ...]]]) -> tuple[object, ...]:
     """What decides a face's advances: font, size and the characters other fonts draw (``known``: the
     latter's keys by the identity of the mapping, which the entry keeps)."""
@@ -76,6 +82,7 @@ class Memo(Fresh):
         self._breaks: dict[tuple[object, ...], tuple[BrokenParagraph, int]] = {}
         self._lines: dict[tuple[int, float, float], tuple[Line, tuple[Face, ...], list[PageItem], int]] = {}
         self._max_breaks = max_breaks
+        self.placed: Kept | None = None  # the blocks placed by earlier layout passes (compose.replay)
         self._build = 0
         self.hits = 0  # paragraph breaks reused / made, for the benchmark and the tests
         self.misses = 0
@@ -119,6 +126,8 @@ class Memo(Fresh):
         """Call after each build: forget what no build of the last ``builds`` used (earlier versions
         of an edited paragraph), so that a long watch session does not grow."""
         self._build += 1
+        if self.placed is not None:
+            self.placed.sweep(builds)
         oldest = self._build - builds
         if len(self._substitutes) > 64:  # mappings of builds long gone
             self._substitutes.clear()

@@ -55,8 +55,15 @@ class PageLoop:
 
     def run(self, blocks: Sequence[Block]) -> int:
         """Place every block; returns the number of pages."""
-        queue = list(blocks)
-        queue.reverse()  # pop from the end
+        for block in blocks:
+            self.flow(block)
+        if self._open:
+            self._end_page()
+        return self.page
+
+    def flow(self, block: Block) -> None:
+        """Place one block of the story, and the pieces it splits into."""
+        queue = [block]
         while queue:
             if not self._open:
                 self._begin_page()
@@ -75,9 +82,21 @@ class PageLoop:
                 block.postponed = True
                 queue.append(block)
                 self._end_page()
-        if self._open:
-            self._end_page()
-        return self.page
+
+    def state(self) -> tuple[bool, float, bool, float]:
+        """Where the next block goes: whether a page is open, the top of the space left on it, whether
+        that is the page's top, and the space after the block above."""
+        return self._open, self._y, self._at_top, self._space_after
+
+    def resume(self, pages: Sequence[Sequence[Placement]], state: tuple[bool, float, bool, float]) -> None:
+        """Continue as if blocks had been placed: ``pages[0]`` more placements on the current page,
+        the rest on new pages, leaving the loop in ``state`` (``compose.replay``)."""
+        if pages[0]:
+            self.pages[-1].extend(pages[0])
+        for placements in pages[1:]:
+            self._begin_page()
+            self.pages[-1].extend(placements)
+        self._open, self._y, self._at_top, self._space_after = state
 
     def _begin_page(self) -> None:
         self.page += 1

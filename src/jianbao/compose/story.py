@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -43,6 +43,51 @@ def _script_runs(text: str) -> list[tuple[bool, str]]:
     return out
 
 
+class KeptBlocks:
+    """Story blocks kept between builds (make-issue watch, see ``compose.replay``): an article's blocks,
+    keyed by the article's content, its number, the page make-up's changes in it and the issue's
+    dictionary, and the contents page's, keyed by the contents lines; the layout and the fonts are the
+    keeper's. Kept blocks are never laid out themselves (the replay lays out copies), so they can serve
+    every pass of every build. What no build of the last few used is forgotten by :meth:`sweep`."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Hashable, tuple[object, int]] = {}
+        self._starts: dict[int, tuple[Block, int]] = {}  # kept block (named by identity) → lines at a foot
+        self._build = 0
+
+    def get(self, key: Hashable) -> object | None:
+        kept = self._kept.get(key)
+        if kept is None:
+            return None
+        if kept[1] != self._build:
+            self._kept[key] = (kept[0], self._build)
+        return kept[0]
+
+    def put(self, key: Hashable, value: object) -> None:
+        self._kept[key] = (value, self._build)
+
+    def min_start(self, block: Block, compute: Callable[[Block], int]) -> int:
+        """``compute(block)`` for a kept block, computed once (a kept block does not change)."""
+        kept = self._starts.get(id(block))
+        if kept is None:
+            kept = self._starts[id(block)] = (block, compute(block))
+        return kept[1]
+
+    def sweep(self, builds: int) -> None:
+        self._build += 1
+        oldest = self._build - builds
+        self._kept = {k: v for k, v in self._kept.items() if v[1] >= oldest}
+        if len(self._starts) > STARTS_KEPT:
+            self._starts.clear()
+
+
+STARTS_KEPT = 10000  # blocks whose lines needed at a page foot are kept (an issue has tens to hundreds)
+
+# an article's blocks, and its centred texts: (key in StoryBuilder._set, their lines, the warning to give
+# when the build has not set that text before)
+_KeptArticle = tuple[list[Block], list[tuple[tuple[object, ...], TitleBreak, TitleWarning | None]]]
+
+
 class StoryBuilder:
     def __init__(self, issue: Issue, layout: Layout, fonts: Fonts, memo: Fresh | None = None) -> None:
         self.memo = memo or Fresh()  # breaks paragraphs and sets lines (make-issue watch: reusing earlier builds)
@@ -51,6 +96,9 @@ class StoryBuilder:
         self._broken: dict[int, tuple[list[Face], list[Line], Callable[[], dict[int, Variant]]]] = {}
         self._set: dict[tuple[object, ...], object] = {}  # headings, titles, contents entries
         self._closing: ClosingBlock | None = None  # broken once; each pass lays out a fresh copy
+        self._faces: dict[int, tuple[TextStyle, Face]] = {}  # style (kept: named by identity) → its face
+        self.kept: KeptBlocks | None = None  # make-issue watch: blocks of earlier builds (compose.replay)
+        self._centred: list[tuple[tuple[object, ...], TitleBreak, TitleWarning | None]] | None = None
         self.issue = issue
         self.layout = layout
         self.fonts = fonts
@@ -65,7 +113,11 @@ class StoryBuilder:
         self._context = (self.words.names, page.block_width, self.cell, self.body, self.typography)
 
     def face(self, style: TextStyle) -> Face:
-        return resolve(style, self.fonts)
+        """The style's face, resolved once a build (the page make-up builds the story several times)."""
+        kept = self._faces.get(id(style))
+        if kept is None or kept[0] is not style:
+            kept = self._faces[id(style)] = (style, resolve(style, self.fonts))
+        return kept[1]
 
     def _lines(self, key: tuple[object, ...], make: Callable[..., T], *args: object) -> T:
         """``make(*args)``: lines that do not change between the page make-up's passes, made once, and
@@ -97,7 +149,7 @@ class StoryBuilder:
             made = self._broken[id(p)] = (faces, broken.lines, broken.variants)
         faces, lines, variants = made
         return GridLines(lines, faces, self.grid, variants=variants, ref=ref,
-                         pin=self.pins.get(ref, 0) if ref is not None else 0, memo=self.memo)
+                         pin=self.pins.get(ref, 0) if ref is not None else 0, memo=self.memo, source=lines)
 
     def _paragraph_text(self, p: Paragraph) -> tuple[list[Face], list[tuple[str, int]]]:
         """A body paragraph's faces and its text runs, each run with the index of its face."""
@@ -123,7 +175,7 @@ class StoryBuilder:
         ref = Ref(article, block, "heading" if h.level == 1 else "subheading") if h.level <= 2 else None
         extra = self.pins.get(ref, 0) if ref is not None else 0
         return GridLines(lines, [face], self.grid, bookmark=bookmark, splittable=False, space_before=extra,
-                         ref=ref, pin=extra)
+                         ref=ref, pin=extra, source=lines)
 
     def _title(self, text: str, face: Face) -> TitleBreak:
         """A centred text broken between words only (compose/titles.py)."""
@@ -136,19 +188,33 @@ class StoryBuilder:
         key = ("c", text, style)
         first = key not in self._set
         found: TitleBreak = self._lines(key, self._title, text, face)
-        if first and not found.whole:  # said once a build, where it cannot keep every word whole
-            self.warnings.append(TitleWarning(line, warning_text(text, found.lines), text))
+        warning = None if found.whole else TitleWarning(line, warning_text(text, found.lines), text)
+        if first and warning is not None:  # said once a build, where it cannot keep every word whole
+            self.warnings.append(warning)
+        if self._centred is not None:
+            self._centred.append((key, found, warning))
         lines = found.lines
         return GridLines(
             lines, [face], self.grid, centred=True, line_pitch=style.line_pitch if len(lines) > 1 else 1.0,
             space_before=space_before, space_after=style.space_after, bookmark=bookmark, splittable=False,
-            ref=ref, pin=pin,
+            ref=ref, pin=pin, source=lines,
         )
 
     # -- sections -------------------------------------------------------------------------------
     def contents(self) -> list[Block]:
+        if self.kept is None:
+            return self._contents()
+        key = ("contents", tuple(a.toc_text for a in self.issue.articles), self.words.names)
+        blocks = self.kept.get(key)
+        if blocks is None:
+            blocks = self._contents()
+            self.kept.put(key, blocks)
+        return blocks  # type: ignore[return-value]
+
+    def _contents(self) -> list[Block]:
         heading = self.layout.style("toc_heading")
         head = letter_spaced(TOC_HEADING, self.face(heading), heading.tracking, self.grid)
+        head.source = TOC_HEADING  # the same label in every build of a layout
         entry = self.layout.style("toc_entry")
         eface = self.face(entry)
         hang = entry.hang * self.cell
@@ -158,11 +224,33 @@ class StoryBuilder:
             lines = self._lines(("toc", article.toc_text, entry), break_words, article.toc_text, eface, measure,
                                 self.words, None, self.typography.titles.quote_chars)
             marks = [(0, entry.marker, 0.0, eface)] if entry.marker else []
-            blocks.append(GridLines(lines, [eface], self.grid, decorations=marks))
+            blocks.append(GridLines(lines, [eface], self.grid, decorations=marks, source=lines))
         blocks.append(GridRule(self.grid, self.layout.toc_rule.colour, self.layout.toc_rule.weight))
         return blocks
 
     def article(self, article: Article, number: int, first: bool) -> list[Block]:
+        if self.kept is None:
+            return self._article(article, number, first)
+        pins = tuple(sorted((r, d) for r, d in self.pins.items() if r.article == number)) if self.pins else ()
+        key = ("article", article, number, first, pins, self.words.names)
+        kept: _KeptArticle | None = self.kept.get(key)  # type: ignore[assignment]
+        if kept is None:
+            self._centred = []
+            try:
+                kept = (self._article(article, number, first), self._centred)
+            finally:
+                self._centred = None
+            self.kept.put(key, kept)
+            return kept[0]
+        blocks, centred = kept
+        for text_key, found, warning in centred:  # as setting its titles would (once a build)
+            if text_key not in self._set:
+                self._set[text_key] = found
+                if warning is not None:
+                    self.warnings.append(warning)
+        return blocks
+
+    def _article(self, article: Article, number: int, first: bool) -> list[Block]:
         title_style = self.layout.style("title")
         # the page make-up may give a title blank lines more above it, or take away the one it has
         ref = Ref(number, 0, "title")
@@ -195,8 +283,9 @@ class StoryBuilder:
         return out
 
     def story(self, pins: dict[Ref, int] | None = None) -> list[Block]:
-        """Fresh blocks (the page loop consumes them) for one layout pass; ``pins`` impose the page
-        make-up's changes."""
+        """The blocks for one layout pass; ``pins`` impose the page make-up's changes. Fresh blocks (the
+        page loop consumes them), or, in make-issue watch (``kept``), the kept blocks of unchanged
+        articles, which the replay copies before it lays one out (``compose.replay``)."""
         self.pins = pins or {}
         story: list[Block] = [Masthead(self.issue, self.layout, self.fonts)]
         story += self.contents()
@@ -212,9 +301,15 @@ class StoryBuilder:
 
     def _link_next_min(self, story: list[Block]) -> None:
         """Tell each paragraph how many grid lines the block after it needs at a page foot."""
+        kept = self.kept
         for here, after in zip(story, [*story[1:], None], strict=True):
             body = here.body if isinstance(here, KeepWithNext) else here
-            if isinstance(body, GridLines):
+            if not isinstance(body, GridLines):
+                continue
+            if kept is not None and type(after) in (GridLines, KeepWithNext):  # with kept, a kept block
+                assert after is not None
+                body.follow(kept.min_start(after, self._min_start))
+            else:
                 body.follow(self._min_start(after))
 
     def _min_start(self, f: Block | None) -> int:

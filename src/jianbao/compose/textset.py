@@ -138,15 +138,16 @@ def line_runs(out: list[PageItem], line: Line, x0: float, baseline: float, faces
                 continue
         j = i + 1
         spacing = 0.0
-        shift = _cell_shift(g, face)
+        shift = _cell_shift(g, face) if g.char in _SHIFTED else 0.0
         if g.dx == 0 and not shift:
+            font, size = face.font, face.size
             while j < n:
                 h = glyphs[j]
                 if (h.style != g.style or h.dx != 0 or (subs and h.char in subs) or h.char in _DASHES
-                        or _cell_shift(h, face)):
+                        or (h.char in _SHIFTED and _cell_shift(h, face))):
                     break
                 prev = glyphs[j - 1]
-                gap = (h.x - prev.x) - advance(prev.char, face.font, face.size)
+                gap = (h.x - prev.x) - advance(prev.char, font, size)
                 if j == i + 1:
                     spacing = gap
                 elif abs(gap - spacing) > 1e-4:
@@ -160,6 +161,7 @@ def line_runs(out: list[PageItem], line: Line, x0: float, baseline: float, faces
 _OPENING_QUOTES = frozenset("“‘")
 _CENTRED_MARKS = frozenset("…·⋯")
 _DASHES = frozenset("—―⸺⸻")  # drawn across their whole cells, so that —— is one unbroken line
+_SHIFTED = _OPENING_QUOTES | _CENTRED_MARKS  # the only characters _cell_shift may move
 
 
 def _dash(g: Placed, x: float, baseline: float, face: Face) -> TextRun | None:

@@ -209,7 +209,7 @@ def greedy(
     width)`` per line. ``fill[i]``, where given, is the width the i-th line is filled to (it is
     then set in its normal width: wider means tightened, narrower means loosened)."""
     n = p.n
-    S, J, nf, fl = p.S, p.J, p.next_free, p.flags
+    S, J, C, nf, fl = p.S, p.J, p.C, p.next_free, p.flags
     tol, half = p.tol, p.half
     plan: list[tuple[int, int, bool]] = []
     a = start
@@ -223,7 +223,7 @@ def greedy(
         while True:
             wc = S[c + 1] - S[a] + J[c] - J[a]
             if wc <= lim:  # the cluster fits: take it and try the next one
-                if best >= 0 and p.on_grid(a, best, avail) and wc + p.C[c] - p.C[a] > lim:
+                if best >= 0 and wc + C[c] - C[a] > lim and p.on_grid(a, best, avail):
                     # it fits only by compressing marks, while the line up to here fills the
                     # measure with every mark full width: keep that line on the grid
                     break
