@@ -18,7 +18,7 @@ from jianbao.fonts.cache import SEAL, Cache, default_cache_dir
 from jianbao.fonts.discover import SystemFonts
 
 ROOT = Path(__file__).resolve().parents[1]
-from conftest import DEFAULT_FONTS  # noqa: E402
+from conftest import DEFAULT_FONTS, make_issue  # noqa: E402
 
 PROJECT_CONFIG = DEFAULT_FONTS
 
@@ -383,3 +383,34 @@ def test_fontconfig_listing_is_reused_until_a_font_folder_changes(tmp_path, tmp_
     (state / "config" / "fontconfig").mkdir(parents=True)  # fontconfig configured for this user
     listed()
     assert runs() == 3
+
+
+def test_a_watch_converts_only_the_characters_a_save_brings_and_gives_the_cold_pdf(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typing a character the issue never had, in make-issue watch: the CFF faces (Noto CJK) convert that
+    character alone, not the issue's thousand characters again (a second or more a save), and the PDF
+    is byte for byte what a new process with an empty font cache makes of the same source."""
+    from jianbao.pipeline import Project, build
+    from jianbao.warm import Warm
+
+    convert = convert_module
+    monkeypatch.setenv("JIANBAO_CACHE_DIR", str(tmp_path / "cache"))
+    shutil.copytree(ROOT / "content", tmp_path / "project" / "content")
+    source = tmp_path / "project" / "content" / "2018-06.yaml"
+    text = source.read_text(encoding="utf-8")
+    project = Project(tmp_path / "project")
+    warm = Warm()
+    build(source, tmp_path / "warm", project, warm)
+    warm.sweep()
+    assert convert.conversion_count > 0, "the default fonts are no longer CFF: this test checks nothing"
+    for n, new in enumerate(["琰", "琰璟", "璟"]):  # new, another new one, one taken away
+        source.write_text(text.replace("研究部署下一阶段", f"研究{new}部署下一阶段", 1), encoding="utf-8")
+        assert new[-1] not in text
+        before = convert.glyphs_converted
+        warm_pdf = build(source, tmp_path / "warm", project, warm).path
+        warm.sweep()
+        assert convert.glyphs_converted - before <= 2 * 2, f"save {n}: converted more than the new character"
+        cold = make_issue(str(source), "--out", str(tmp_path / f"cold{n}"),
+                          env={"JIANBAO_CACHE_DIR": str(tmp_path / f"empty{n}")})
+        assert cold.returncode == 0, cold.stderr
+        assert warm_pdf.read_bytes() == (tmp_path / f"cold{n}" / "2018-06.pdf").read_bytes(), f"save {n}"

@@ -42,8 +42,10 @@ BASE_CODEPOINTS: frozenset[int] = frozenset(
     [*range(0x20, 0x7F), *range(0x3000, 0x3040), *range(0xFF00, 0xFF5F)] + [ord(c) for c in "“”‘’—…·0123456789"]
 )
 
-# Number of conversions done by this process (the tests use it to check that the cache is used).
+# Number of conversions done by this process, and of glyphs they converted (the tests use them to
+# check that the cache is used, and that a watch converts only the characters a save brings).
 conversion_count = 0
+glyphs_converted = 0
 
 # Dashes set on the character grid. A CJK font may map them to a Latin (proportional) glyph and keep
 # the Chinese form for its 'locl' feature (script hani, language ZHS), which is what a shaper told
@@ -54,44 +56,83 @@ ZHS_FORMS: frozenset[int] = frozenset(map(ord, "—⸺⸻"))
 
 def convert_cff(path: Path, index: int, codepoints: Iterable[int]) -> bytes:
     """A TrueType-outline font with .notdef and the glyphs of those code points the face maps."""
-    global conversion_count
+    global conversion_count, glyphs_converted
+    import copy
+
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont
 
-    with TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False) as src:
-        cmap = {cp: g for cp, g in (src.getBestCmap() or {}).items() if g != ".notdef"}
-        wanted = sorted(set(codepoints))
-        forms = _zhs_forms(src) if any(cp in ZHS_FORMS for cp in wanted) else {}
-        mapping = {cp: forms.get(cmap[cp], cmap[cp]) if cp in ZHS_FORMS else cmap[cp] for cp in wanted if cp in cmap}
-        order = [".notdef", *sorted(set(mapping.values()), key=src.getGlyphID)]
-        glyph_set = src.getGlyphSet()
-        glyphs = {}
-        for name in order:
-            pen = TTGlyphPen(None)
-            glyph_set[name].draw(Cu2QuPen(pen, max_err=1, reverse_direction=True))
-            glyphs[name] = pen.glyph()
+    src = _opened(path, index)
+    font = src.font
+    wanted = sorted(set(codepoints))
+    forms = src.forms() if any(cp in ZHS_FORMS for cp in wanted) else {}
+    cmap = src.cmap
+    mapping = {cp: forms.get(cmap[cp], cmap[cp]) if cp in ZHS_FORMS else cmap[cp] for cp in wanted if cp in cmap}
+    order = [".notdef", *sorted(set(mapping.values()), key=font.getGlyphID)]
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        src.glyph_set[name].draw(Cu2QuPen(pen, max_err=1, reverse_direction=True))
+        glyphs[name] = pen.glyph()
 
-        fb = FontBuilder(src["head"].unitsPerEm, isTTF=True)
-        fb.setupGlyphOrder(order)
-        fb.setupCharacterMap(mapping)
-        fb.setupGlyf(glyphs)
-        glyf = fb.font["glyf"]
-        hmtx = src["hmtx"]
-        # A TrueType lsb must equal the glyph's xMin, which the quadratic outline may move slightly.
-        fb.setupHorizontalMetrics({n: (hmtx[n][0], getattr(glyf[n], "xMin", 0)) for n in order})
-        for tag in ("head", "hhea", "OS/2", "name", "post"):
-            fb.font[tag] = src[tag]
-        _trim_names(fb.font["name"])
-        fb.font["head"].glyphDataFormat = 0
-        fb.font["post"].formatType = 3.0
-        fb.setupMaxp()
-        fb.font.recalcTimestamp = False
-        out = io.BytesIO()
-        fb.font.save(out)
+    fb = FontBuilder(font["head"].unitsPerEm, isTTF=True)
+    fb.setupGlyphOrder(order)
+    fb.setupCharacterMap(mapping)
+    fb.setupGlyf(glyphs)
+    glyf = fb.font["glyf"]
+    hmtx = font["hmtx"]
+    # A TrueType lsb must equal the glyph's xMin, which the quadratic outline may move slightly.
+    fb.setupHorizontalMetrics({n: (hmtx[n][0], getattr(glyf[n], "xMin", 0)) for n in order})
+    for tag in ("head", "hhea", "OS/2", "name", "post"):
+        fb.font[tag] = copy.deepcopy(font[tag])  # saving sets their summary fields: the source keeps its own
+    _trim_names(fb.font["name"])
+    fb.font["head"].glyphDataFormat = 0
+    fb.font["post"].formatType = 3.0
+    fb.setupMaxp()
+    fb.font.recalcTimestamp = False
+    out = io.BytesIO()
+    fb.font.save(out)
     conversion_count += 1
+    glyphs_converted += len(order)
     return out.getvalue()
+
+
+class _Opened:
+    """A CFF face opened for conversion, with its character map and glyphs (read lazily)."""
+
+    def __init__(self, path: Path, index: int) -> None:
+        from fontTools.ttLib import TTFont
+
+        self.font = TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
+        self.cmap = {cp: g for cp, g in (self.font.getBestCmap() or {}).items() if g != ".notdef"}
+        self.glyph_set = self.font.getGlyphSet()
+        self._forms: dict[str, str] | None = None
+
+    def forms(self) -> dict[str, str]:
+        if self._forms is None:
+            self._forms = _zhs_forms(self.font)
+        return self._forms
+
+
+# Faces kept open by this process, keyed by the file's identity: a watch process converts the
+# characters a save brings, and opening a CJK face (its character map and CFF index) takes ~0.5 s.
+_OPENED: dict[tuple[str, int, int, int], _Opened] = {}
+OPENED_KEPT = 4
+
+
+def _opened(path: Path, index: int) -> _Opened:
+    st = path.stat()
+    key = (str(path), index, st.st_size, st.st_mtime_ns)
+    found = _OPENED.pop(key, None)
+    if found is None:
+        for stale in [k for k in _OPENED if k[:2] == key[:2]]:  # the file changed: its old face goes
+            _OPENED.pop(stale).font.close()
+        found = _Opened(path, index)
+        while len(_OPENED) >= OPENED_KEPT:
+            _OPENED.pop(next(iter(_OPENED))).font.close()
+    _OPENED[key] = found  # the most recently used last
+    return found
 
 
 def _zhs_forms(font: Any) -> dict[str, str]:  # a fontTools TTFont

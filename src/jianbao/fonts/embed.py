@@ -143,7 +143,13 @@ def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> 
     digest = _key(f"{convert.CONVERTER_VERSION}:{source}:{face.index}:{','.join(map(str, wanted_list))}")
     name = _font_name(face, digest)
     path = lib.cache.font_path(f"{prefix}{digest[:16]}.ttf")
-    if _registered(name) or _register_cached(lib, face, name, path):
+    if _registered(name):
+        return name
+    cached = _read(lib, path)
+    if cached is not None:
+        if face.outlines != "truetype":
+            _GROWN.setdefault((source, face.index), (cached, frozenset(wanted_list)))
+        _register(face, name, cached, path)
         return name
     try:
         with collector.as_usual():  # fontTools leaves a converted face's tables in reference cycles
@@ -164,9 +170,9 @@ def _make(lib: FontCatalog, face: Face, source: str, prefix: str, wanted: list[i
     if face.outlines == "truetype":
         return ttsubset.subset([ttsubset.TrueType(_read_font(face), face.index)], wanted)
     base = _read(lib, _base_path(lib, face, source))
-    if base is None:  # not prepared: convert exactly what the build needs, then cut it like the
-        # prepared repertoire would be cut, so both ways give the same bytes (ttsubset._fit_headers)
-        return ttsubset.subset([ttsubset.TrueType(_convert(face, wanted))], wanted)
+    if base is None:  # not prepared: convert what the build needs, then cut it like the prepared
+        # repertoire would be cut, so all ways give the same bytes (ttsubset._fit_headers)
+        return _grown(face, source, wanted)
     sources = [ttsubset.TrueType(base)]
     outside = [cp for cp in wanted if not sources[0].glyph_id(cp)]
     if outside:  # characters beyond the repertoire: converted once, cached by themselves
@@ -177,6 +183,31 @@ def _make(lib: FontCatalog, face: Face, source: str, prefix: str, wanted: list[i
             extra = _convert(face, outside)
             _store(lib, extra_path, extra, prefix)
         sources.append(ttsubset.TrueType(extra))
+    return ttsubset.subset(sources, wanted)
+
+
+# Per CFF face (digest, index), the glyphs this process converted so far (no prepared repertoire): a
+# watch process converts only the characters a save brings (a few ms) instead of every character
+# of the issue again (a second or more); (the font, its code points).
+_GROWN: dict[tuple[str, int], tuple[bytes, frozenset[int]]] = {}
+
+
+def _grown(face: Face, source: str, wanted: list[int]) -> bytes:
+    """The subset of ``wanted`` made from the glyphs converted before in this process and those
+    converted now; the same bytes as converting ``wanted`` alone (tests/test_fonts.py)."""
+    key = (source, face.index)
+    kept = _GROWN.get(key)
+    if kept is None:
+        data = ttsubset.subset([ttsubset.TrueType(_convert(face, wanted))], wanted)
+        _GROWN[key] = (data, frozenset(wanted))
+        return data
+    grown, has = kept
+    outside = [cp for cp in wanted if cp not in has]
+    sources = [ttsubset.TrueType(grown)]
+    if outside:
+        sources.append(ttsubset.TrueType(_convert(face, outside)))
+        every = has | frozenset(outside)
+        _GROWN[key] = (ttsubset.subset(sources, every), every)
     return ttsubset.subset(sources, wanted)
 
 
@@ -268,15 +299,6 @@ def _registered(name: str) -> bool:
     from reportlab.pdfbase import pdfmetrics
 
     return name in pdfmetrics.getRegisteredFontNames()
-
-
-def _register_cached(lib: FontCatalog, face: Face, name: str, path: Path) -> bool:
-    """Register the cached font at path if it is there and whole; False if not (or removed just now)."""
-    data = _read(lib, path)
-    if data is None:
-        return False
-    _register(face, name, data, path)
-    return True
 
 
 def _keep(path: Path) -> None:
