@@ -45,6 +45,7 @@ def _make_class() -> type:
         (and, with ``memo``, keeping the output in the font cache)."""
 
         pdfname = pdfdoc.PDFZCompress.pdfname
+        stream_key = ("KeptCompress", pdfname)  # its output is zlib.compress of its input (render.assemble)
 
         def __init__(self, memo: Path | None = None) -> None:
             self.last: tuple[bytes, bytes] | None = None
@@ -62,6 +63,8 @@ def _make_class() -> type:
 
     class FormattedArray(pdfdoc.PDFObject):  # type: ignore[misc]
         """A PDF array of numbers, formatted once (numbers format the same in every document)."""
+
+        doc_independent = True  # render.assemble may key it by its bytes
 
         def __init__(self, numbers: list[int]) -> None:
             self.array = pdfdoc.PDFArray(numbers)

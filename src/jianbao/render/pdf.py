@@ -26,6 +26,7 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
 from jianbao.compose.frames import Anchor, Document, Frame, Item, Page, Rule, TextRun
+from jianbao.render.assemble import FormatMemo, save
 
 CANVASES_CREATED = [0]  # how many canvases this process made (a build makes one)
 
@@ -61,6 +62,7 @@ class PageMemo:
         self._flate: dict[tuple[str, bool], tuple[tuple[bytes, bytes], int]] = {}
         self._build = 0
         self._serials = 0
+        self.formatted = FormatMemo()  # the PDF objects of earlier builds, formatted
         self.drawn: list[int | None] = []  # the pages of the last PDF: the content each was drawn from
         self.hits = 0  # pages reused / drawn (for the benchmark and the tests)
         self.misses = 0
@@ -122,6 +124,7 @@ class PageMemo:
         page.Contents = stream
 
     def sweep(self, builds: int = 3) -> None:
+        self.formatted.sweep(builds)
         self._build += 1
         oldest = self._build - builds
         for key in [k for k, (_, used) in self._pages.items() if used < oldest]:
@@ -136,6 +139,7 @@ class _Encoded:
     def __init__(self, pdfname: str, data: bytes) -> None:
         self.pdfname = pdfname
         self.data = data
+        self.stream_key = ("_Encoded", pdfname, data)  # its output, whatever the input (render.assemble)
 
     def encode(self, text: str | bytes) -> bytes:
         return self.data
@@ -207,7 +211,10 @@ def render_pdf(document: Document, target: Path | io.BytesIO, *, compress: bool 
         memo.drawn = []
     for page in document.pages:
         _page(canv, page, memo)
-    canv.save()
+    if memo is None:
+        canv.save()
+    else:
+        save(canv, target, memo.formatted)
 
 
 def _page(canv: Canvas, page: Page, memo: PageMemo | None) -> None:
