@@ -33,14 +33,16 @@ CANVASES_CREATED = [0]  # how many canvases this process made (a build makes one
 
 class _Font(NamedTuple):
     """A font as a page found it: its PDF name (None before its first use in the document), how many
-    fonts the document had named, the page's characters in this font (first use first) and their
-    codes (None: not numbered yet)."""
+    fonts the document had named, the page's characters in this font (first use first), their
+    codes (None: not numbered yet) and the code the next new character gets (the page's new
+    characters are numbered from it)."""
 
     name: str
     internal: str | None
     named: int
     chars: tuple[int, ...]  # code points
     codes: tuple[int | None, ...]
+    next_code: int = 0
 
 
 class _Drawn(NamedTuple):
@@ -150,7 +152,7 @@ def _found(doc: object, font: _Font) -> _Font:
     state = getFont(font.name)._assignState(doc)  # as splitString makes it
     numbered = state.assignments
     return font._replace(internal=state.internalName, named=len(doc.fontMapping),  # type: ignore[attr-defined]
-                         codes=tuple(map(numbered.get, font.chars)))
+                         codes=tuple(map(numbered.get, font.chars)), next_code=state.nextCode)
 
 
 def _page_fonts(items: tuple[Item, ...] | list[Item], into: dict[str, str] | None = None) -> dict[str, str] | None:
