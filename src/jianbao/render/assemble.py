@@ -24,18 +24,28 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (
+    Destination,
     NoEncryption,
+    OutlineEntryObject,
     PDFArray,
     PDFArrayCompact,
+    PDFCatalog,
+    PDFDate,
+    PDFDestinationFit,
+    PDFDestinationFitB,
     PDFDictionary,
+    PDFInfo,
     PDFObjectReference,
     PDFPage,
+    PDFPages,
     PDFResourceDictionary,
     PDFStream,
+    PDFString,
     PDFTrueTypeFont,
 )
 from reportlab.pdfgen.canvas import Canvas
 
+_CATALOGS = (PDFPage, PDFPages, PDFCatalog)  # their format is PDFCatalog.format
 _UNKNOWN = object()  # _shape: a value whose bytes this module cannot describe by a key
 _SCALARS = (int, float, str, bytes, bool)
 
@@ -56,9 +66,9 @@ class FormatMemo:
         returns), with the side effects ReportLab's formatting has on ``doc`` (objects it refers to
         first get their numbers)."""
         kind = type(obj)
-        if kind is PDFPage:
+        if kind in _CATALOGS:  # formatted by PDFCatalog.format: a dictionary of its entries
             entries = _catalog_entries(obj, doc)
-            key = _key("page", _entries_shape(entries, doc))
+            key = _key(kind.__name__, _entries_shape(entries, doc))
             return self._kept(key, lambda: bytes(pdfdoc.format(PDFDictionary(entries), doc)))
         if kind is PDFStream:
             key = _stream_key(obj, doc)
@@ -66,6 +76,10 @@ class FormatMemo:
             key = _key("dict", _shape(obj, doc))
         elif kind is PDFTrueTypeFont:
             key = _key("font", _font_shape(obj, doc))
+        elif kind is OutlineEntryObject:
+            key = _key("outline", _outline_shape(obj, doc))
+        elif kind is PDFInfo:
+            key = _key("info", _info_shape(obj, doc))
         else:
             key = None
         return self._kept(key, lambda: bytes(pdfdoc.format(obj, doc, 1)))
@@ -229,6 +243,25 @@ def _font_shape(obj: Any, doc: pdfdoc.PDFDocument) -> object:
     return (names, tuple(local))
 
 
+def _outline_shape(obj: Any, doc: pdfdoc.PDFDocument) -> object:
+    """What ``OutlineEntryObject.format`` makes the entry's dictionary from."""
+    entries: dict[str, object] = {"Title": PDFString(obj.Title), "Parent": obj.Parent, "Dest": obj.Dest}
+    for name in ("Prev", "Next", "First", "Last", "Count"):
+        value = getattr(obj, name)
+        if value is not None:
+            entries[name] = value
+    return _entries_shape(entries, doc)
+
+
+def _info_shape(obj: Any, doc: pdfdoc.PDFDocument) -> object:
+    """What ``PDFInfo.format`` makes the document information dictionary from (its dates formatted
+    as ReportLab formats them)."""
+    date = pdfdoc.format(PDFDate(ts=doc._timeStamp, dateFormatter=obj._dateFormatter), doc)
+    texts = [_shape(PDFString(t), doc) for t in (obj.title, obj.author, obj.producer, obj.creator, obj.subject,
+                                                  obj.keywords)]
+    return _UNKNOWN if _UNKNOWN in texts else (tuple(texts), date, pdfdoc.PDFName(obj.trapped))
+
+
 def _entries_shape(entries: dict[str, object], doc: pdfdoc.PDFDocument) -> object:
     shape = []
     for k in sorted(entries):
@@ -264,6 +297,15 @@ def _shape(value: Any, doc: pdfdoc.PDFDocument) -> object:
         return _UNKNOWN if entries is _UNKNOWN else (kind, value.multiline, entries)
     if kind is PDFResourceDictionary:
         return _resources_shape(value, doc)
+    if kind is PDFString:
+        s, escape, enc = value.s, getattr(value, "escape", 1), getattr(value, "enc", "auto")
+        return (kind, type(s), s, escape, enc) if type(s) in (str, bytes) else _UNKNOWN
+    if kind is Destination:  # a destination to fit a page: [ page /Fit ]
+        fmt = value.fmt
+        if type(fmt) not in (PDFDestinationFit, PDFDestinationFitB) or value.page is None:
+            return _UNKNOWN
+        page = _shape(value.page, doc)
+        return _UNKNOWN if page is _UNKNOWN else (kind, fmt.typename, page)
     if getattr(kind, "doc_independent", False):  # keptsubsets' FormattedArray: the same bytes in every document
         return ("formatted", value.format(doc))
     if getattr(value, "__RefOnly__", False):  # formatted as a reference to it (when it has a number)
