@@ -15,6 +15,7 @@ would number them, so the PDF is the one a fresh drawing makes, byte for byte.
 from __future__ import annotations
 
 import io
+import itertools
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -45,11 +46,50 @@ class _Font(NamedTuple):
     next_code: int = 0
 
 
+class _Numbering(NamedTuple):
+    """What drawing a page did to one font's subsets (``TTFont.State`` of ReportLab 5.1: its
+    ``assignments``, ``subsets`` and ``nextCode``; check on upgrade), to be done again without
+    ``splitString`` walking the characters: ReportLab gives new characters the codes from
+    ``nextCode`` on, in order of first use, writing them into the last subset from that place on
+    (the first 31 codes fill places reserved in the first subset, later ones are appended) and into
+    new subsets. From the same ``nextCode`` (and the same subsets' lengths), the same new characters
+    get the same codes, and the subsets the same entries from that place on: before a place is
+    reached, it holds what the font's first subset starts with."""
+
+    name: str
+    assigned: int  # how many characters had codes before
+    subsets: int  # how many subsets there were
+    last: int  # the last one's length
+    next_code: int  # the code the next new character would get
+    codes: tuple[tuple[int, int], ...]  # (code point, code) given by the page, in order
+    chars: frozenset[int]  # their code points
+    start: int  # the place in the last subset from which the page wrote it
+    tail: tuple[int, ...]  # the last subset from that place on
+    started: tuple[tuple[int, ...], ...]  # subsets started
+    next_after: int
+
+    def applies(self, doc: object) -> bool:
+        state = getFont(self.name).state.get(doc)
+        if state is None:
+            return False
+        assignments = state.assignments
+        return (state.nextCode == self.next_code and len(assignments) == self.assigned
+                and len(state.subsets) == self.subsets and len(state.subsets[-1]) == self.last
+                and assignments.keys().isdisjoint(self.chars))
+
+    def apply(self, doc: object) -> None:
+        state = getFont(self.name).state[doc]
+        state.assignments.update(self.codes)
+        state.subsets[self.subsets - 1][self.start:] = self.tail
+        state.subsets.extend(list(s) for s in self.started)
+        state.nextCode = self.next_after
+
+
 class _Drawn(NamedTuple):
     serial: int  # names this content: a page drawn from it looks the same (same operators, same glyphs)
     code: tuple[str, ...]  # the page's content operators
     fonts: tuple[_Font, ...]  # as the page found them
-    new: tuple[tuple[str, str], ...]  # (font, characters) it numbered first, in order
+    new: tuple[_Numbering, ...]  # what it did to the fonts' subsets
     named: tuple[str, ...]  # fonts it named first, in order
     anchors: tuple[Anchor, ...]
 
@@ -73,10 +113,11 @@ class PageMemo:
         key = tuple(page.items)
         kept = self._pages.get(key)
         doc = canv._doc
-        if kept is not None and all(_found(doc, f) == f for f in kept[0].fonts):
+        if (kept is not None and all(_found(doc, f) == f for f in kept[0].fonts)
+                and all(n.applies(doc) for n in kept[0].new)):
             drawn = kept[0]
-            for name, chars in drawn.new:  # numbered as drawing the page numbers them
-                getFont(name).splitString(chars, doc)
+            for numbering in drawn.new:  # numbered as drawing the page numbers them
+                numbering.apply(doc)
             for name in drawn.named:
                 getFont(name).getSubsetInternalName(0, doc)
             for anchor in drawn.anchors:
@@ -93,14 +134,23 @@ class PageMemo:
             self.drawn.append(None)
             return
         before = tuple(_found(doc, _Font(name, None, 0, tuple(map(ord, chars)), ())) for name, chars in fonts.items())
+        states = [getFont(f.name).state[doc] for f in before]  # made by _found
+        counts = [(len(s.assignments), len(s.subsets), len(s.subsets[-1]), s.nextCode) for s in states]
         start = len(canv._code)
         _items(canv, page.items)
-        new = tuple((f.name, "".join(chr(c) for c, code in zip(f.chars, f.codes, strict=True) if code is None))
-                    for f in before)
+        new = []
+        for f, state, (assigned, subsets, last, next_code) in zip(before, states, counts, strict=True):
+            if len(state.assignments) == assigned and state.nextCode == next_code:
+                continue  # nothing new in this font
+            place = next_code if next_code < 32 else last
+            codes = tuple(itertools.islice(state.assignments.items(), assigned, None))
+            new.append(_Numbering(f.name, assigned, subsets, last, next_code, codes, frozenset(dict(codes)), place,
+                                  tuple(state.subsets[subsets - 1][place:]),
+                                  tuple(tuple(s) for s in state.subsets[subsets:]), state.nextCode))
         named = sorted((f for f in before if f.internal is None),
                        key=lambda f: int(str(getFont(f.name).state[doc].internalName)[1:]))
         self._serials += 1
-        self._pages[key] = (_Drawn(self._serials, tuple(canv._code[start:]), before, tuple((n, c) for n, c in new if c),
+        self._pages[key] = (_Drawn(self._serials, tuple(canv._code[start:]), before, tuple(new),
                                    tuple(f.name for f in named), tuple(_anchors(page.items))), self._build)
         self.drawn.append(self._serials)
 
