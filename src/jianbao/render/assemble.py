@@ -50,12 +50,22 @@ _UNKNOWN = object()  # _shape: a value whose bytes this module cannot describe b
 _SCALARS = (int, float, str, bytes, bool)
 
 
+class _Kept:
+    """An object's bytes kept, and the last build that used them."""
+
+    __slots__ = ("body", "used")
+
+    def __init__(self, body: bytes, used: int) -> None:
+        self.body = body
+        self.used = used
+
+
 class FormatMemo:
     """Formatted objects of earlier builds: their key (kind and content, see :func:`_shape`) → bytes.
     What none of the last ``builds`` builds used is forgotten by :meth:`sweep`."""
 
     def __init__(self) -> None:
-        self._bodies: dict[Hashable, tuple[bytes, int]] = {}
+        self._bodies: dict[Hashable, _Kept] = {}
         self._config: tuple[object, ...] = ()
         self._build = 0
         self.hits = 0  # objects whose bytes were reused / formatted (for the benchmark and the tests)
@@ -91,11 +101,11 @@ class FormatMemo:
         if kept is None:
             self.misses += 1
             body: bytes = make()
-        else:
-            self.hits += 1
-            body = kept[0]
-        self._bodies[key] = (body, self._build)
-        return body
+            self._bodies[key] = _Kept(body, self._build)
+            return body
+        self.hits += 1
+        kept.used = self._build  # (not stored again: hashing a key takes time)
+        return kept.body
 
     def start(self) -> None:
         """Before a document is formatted: forget everything when ReportLab's settings that change
@@ -108,7 +118,7 @@ class FormatMemo:
     def sweep(self, builds: int = 3) -> None:
         self._build += 1
         oldest = self._build - builds
-        for key in [k for k, (_, used) in self._bodies.items() if used < oldest]:
+        for key in [k for k, kept in self._bodies.items() if kept.used < oldest]:
             del self._bodies[key]
 
 

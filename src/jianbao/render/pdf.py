@@ -94,12 +94,22 @@ class _Drawn(NamedTuple):
     anchors: tuple[Anchor, ...]
 
 
+class _Kept:
+    """A page's content kept, and the last build that used it."""
+
+    __slots__ = ("drawn", "used")
+
+    def __init__(self, drawn: _Drawn, used: int) -> None:
+        self.drawn = drawn
+        self.used = used
+
+
 class PageMemo:
     """The content of pages drawn by earlier builds (see the module's doc); what none of the last
     ``builds`` builds used is forgotten by :meth:`sweep`."""
 
     def __init__(self) -> None:
-        self._pages: dict[tuple[Item, ...], tuple[_Drawn, int]] = {}
+        self._pages: dict[tuple[Item, ...], _Kept] = {}
         # a page's content → (ASCII85 of the compressed content, compressed content), as ReportLab makes them
         self._flate: dict[tuple[str, bool], tuple[tuple[bytes, bytes], int]] = {}
         self._build = 0
@@ -113,9 +123,9 @@ class PageMemo:
         key = tuple(page.items)
         kept = self._pages.get(key)
         doc = canv._doc
-        if (kept is not None and all(_found(doc, f) == f for f in kept[0].fonts)
-                and all(n.applies(doc) for n in kept[0].new)):
-            drawn = kept[0]
+        if (kept is not None and all(_same(doc, f) for f in kept.drawn.fonts)
+                and all(n.applies(doc) for n in kept.drawn.new)):
+            drawn = kept.drawn
             for numbering in drawn.new:  # numbered as drawing the page numbers them
                 numbering.apply(doc)
             for name in drawn.named:
@@ -123,7 +133,7 @@ class PageMemo:
             for anchor in drawn.anchors:
                 _anchor(canv, anchor)
             canv._code.extend(drawn.code)
-            self._pages[key] = (drawn, self._build)
+            kept.used = self._build  # (not stored again: a page's items take time to hash)
             self.hits += 1
             self.drawn.append(drawn.serial)
             return
@@ -150,8 +160,8 @@ class PageMemo:
         named = sorted((f for f in before if f.internal is None),
                        key=lambda f: int(str(getFont(f.name).state[doc].internalName)[1:]))
         self._serials += 1
-        self._pages[key] = (_Drawn(self._serials, tuple(canv._code[start:]), before, tuple(new),
-                                   tuple(f.name for f in named), tuple(_anchors(page.items))), self._build)
+        self._pages[key] = _Kept(_Drawn(self._serials, tuple(canv._code[start:]), before, tuple(new),
+                                        tuple(f.name for f in named), tuple(_anchors(page.items))), self._build)
         self.drawn.append(self._serials)
 
     def contents(self, canv: Canvas) -> None:
@@ -179,7 +189,7 @@ class PageMemo:
         self.formatted.sweep(builds)
         self._build += 1
         oldest = self._build - builds
-        for key in [k for k, (_, used) in self._pages.items() if used < oldest]:
+        for key in [k for k, kept in self._pages.items() if kept.used < oldest]:
             del self._pages[key]
         for content in [k for k, (_, used) in self._flate.items() if used < oldest]:
             del self._flate[content]
@@ -195,6 +205,14 @@ class _Encoded:
 
     def encode(self, text: str | bytes) -> bytes:
         return self.data
+
+
+def _same(doc: object, font: _Font) -> bool:
+    """``_found(doc, font) == font``, the cheap comparisons first."""
+    state = getFont(font.name)._assignState(doc)
+    return (state.nextCode == font.next_code and state.internalName == font.internal
+            and len(doc.fontMapping) == font.named  # type: ignore[attr-defined]
+            and tuple(map(state.assignments.get, font.chars)) == font.codes)
 
 
 def _found(doc: object, font: _Font) -> _Font:
