@@ -147,8 +147,9 @@ def test_a_font_subset_that_gains_a_glyph_is_embedded_anew(issue: Document) -> N
 
 
 def test_warm_series_of_builds_write_the_cold_pdf(project_copy: Path, tmp_path: Path) -> None:
-    """Through the pipeline, as make-issue watch builds: an edit that gives the last page's subset a
-    glyph, then undone; each warm PDF is the cold one, and the objects were reused."""
+    """Through the pipeline, as make-issue watch builds: an edit that brings a character the issue
+    never had (every later code moves), then undone; each warm PDF is the cold one, and the objects
+    and the runs of the edited page were reused."""
     from jianbao.pipeline import Project, build
     from jianbao.warm import Warm
 
@@ -164,3 +165,4 @@ def test_warm_series_of_builds_write_the_cold_pdf(project_copy: Path, tmp_path: 
         warm.sweep()
         assert warm_pdf == build(source, tmp_path / f"cold{n}", project).path.read_bytes(), f"edit {n}"
     assert warm.pages.formatted.hits > 50
+    assert warm.pages.runs.hits > 10  # the edited page's other lines

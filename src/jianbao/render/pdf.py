@@ -18,7 +18,7 @@ import io
 import itertools
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -62,7 +62,6 @@ class _Numbering(NamedTuple):
     last: int  # the last one's length
     next_code: int  # the code the next new character would get
     codes: tuple[tuple[int, int], ...]  # (code point, code) given by the page, in order
-    chars: frozenset[int]  # their code points
     start: int  # the place in the last subset from which the page wrote it
     tail: tuple[int, ...]  # the last subset from that place on
     started: tuple[tuple[int, ...], ...]  # subsets started
@@ -72,10 +71,9 @@ class _Numbering(NamedTuple):
         state = getFont(self.name).state.get(doc)
         if state is None:
             return False
-        assignments = state.assignments
-        return (state.nextCode == self.next_code and len(assignments) == self.assigned
-                and len(state.subsets) == self.subsets and len(state.subsets[-1]) == self.last
-                and assignments.keys().isdisjoint(self.chars))
+        # (that the characters it numbers have no codes yet, the caller saw: see _numbering)
+        return (state.nextCode == self.next_code and len(state.assignments) == self.assigned
+                and len(state.subsets) == self.subsets and len(state.subsets[-1]) == self.last)
 
     def apply(self, doc: object) -> None:
         state = getFont(self.name).state[doc]
@@ -83,6 +81,69 @@ class _Numbering(NamedTuple):
         state.subsets[self.subsets - 1][self.start:] = self.tail
         state.subsets.extend(list(s) for s in self.started)
         state.nextCode = self.next_after
+
+
+def _counts(state: Any) -> tuple[int, int, int, int]:
+    """What a font's subsets in a document are like before something is drawn (see _Numbering)."""
+    return len(state.assignments), len(state.subsets), len(state.subsets[-1]), state.nextCode
+
+
+def _numbering(name: str, state: Any, counts: tuple[int, int, int, int],
+               unnumbered: set[int]) -> _Numbering | Literal[False] | None:
+    """What drawing did to the font's subsets since ``counts`` (None: nothing; False: it gave codes
+    to characters other than ``unnumbered``, those of the drawing that had none, so it cannot be
+    done again on the strength of those characters having none)."""
+    assigned, subsets, last, next_code = counts
+    if len(state.assignments) == assigned and state.nextCode == next_code:
+        return None
+    codes = tuple(itertools.islice(state.assignments.items(), assigned, None))
+    if not unnumbered.issuperset(c for c, _ in codes):
+        return False
+    place = next_code if next_code < 32 else last
+    return _Numbering(name, assigned, subsets, last, next_code, codes, place, tuple(state.subsets[subsets - 1][place:]),
+                      tuple(tuple(s) for s in state.subsets[subsets:]), state.nextCode)
+
+
+class _Run(NamedTuple):
+    codes: tuple[int | None, ...]  # the codes its characters had before it was drawn
+    internal: str  # the font's name in the document (it had one)
+    numbering: _Numbering | None  # what drawing it did to the font's subsets
+    shown: str  # its text-showing operators
+
+
+class RunMemo:
+    """The text-showing operators of runs drawn by earlier builds, for the pages drawn again (the
+    page with the edit): a run's operators are a function of its font, size, the codes of its
+    characters and the font's name in the document. A run is drawn from them when its characters
+    have the same codes as when it was drawn (those that had none then have none now and are
+    numbered as it numbered them, see _Numbering) and the font the same name."""
+
+    LIMIT = 20_000  # runs kept (an issue has about 1500): a longer session starts again
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str, float], _Run] = {}
+        self.hits = 0
+
+    def shown(self, font: Any, run: TextRun, doc: object) -> str:
+        state = font._assignState(doc)
+        codes = tuple(map(state.assignments.get, map(ord, run.text)))
+        key = (run.font, run.text, run.size)
+        kept = self._kept.get(key)
+        if (kept is not None and kept.codes == codes and kept.internal == state.internalName
+                and (kept.numbering is None or kept.numbering.applies(doc))):
+            if kept.numbering is not None:
+                kept.numbering.apply(doc)
+            self.hits += 1
+            return kept.shown
+        internal, counts = state.internalName, _counts(state)
+        shown = _shown(font, run.text, run.size, doc)
+        numbering = _numbering(run.font, state, counts, {ord(c) for c, code in zip(run.text, codes, strict=True)
+                                                         if code is None})
+        if internal is not None and numbering is not False:
+            if len(self._kept) >= self.LIMIT:
+                self._kept.clear()
+            self._kept[key] = _Run(codes, internal, numbering, shown)
+        return shown
 
 
 class _Drawn(NamedTuple):
@@ -115,6 +176,7 @@ class PageMemo:
         self._build = 0
         self._serials = 0
         self.formatted = FormatMemo()  # the PDF objects of earlier builds, formatted
+        self.runs = RunMemo()  # the text runs of the pages drawn
         self.drawn: list[int | None] = []  # the pages of the last PDF: the content each was drawn from
         self.hits = 0  # pages reused / drawn (for the benchmark and the tests)
         self.misses = 0
@@ -145,18 +207,18 @@ class PageMemo:
             return
         before = tuple(_found(doc, _Font(name, None, 0, tuple(map(ord, chars)), ())) for name, chars in fonts.items())
         states = [getFont(f.name).state[doc] for f in before]  # made by _found
-        counts = [(len(s.assignments), len(s.subsets), len(s.subsets[-1]), s.nextCode) for s in states]
+        counts = [_counts(s) for s in states]
         start = len(canv._code)
-        _items(canv, page.items)
+        _items(canv, page.items, self.runs)
         new = []
-        for f, state, (assigned, subsets, last, next_code) in zip(before, states, counts, strict=True):
-            if len(state.assignments) == assigned and state.nextCode == next_code:
-                continue  # nothing new in this font
-            place = next_code if next_code < 32 else last
-            codes = tuple(itertools.islice(state.assignments.items(), assigned, None))
-            new.append(_Numbering(f.name, assigned, subsets, last, next_code, codes, frozenset(dict(codes)), place,
-                                  tuple(state.subsets[subsets - 1][place:]),
-                                  tuple(tuple(s) for s in state.subsets[subsets:]), state.nextCode))
+        for f, state, count in zip(before, states, counts, strict=True):
+            unnumbered = {c for c, code in zip(f.chars, f.codes, strict=True) if code is None}
+            done = _numbering(f.name, state, count, unnumbered)
+            if done is False:
+                self.drawn.append(None)  # drawn, not kept
+                return
+            if done is not None:
+                new.append(done)
         named = sorted((f for f in before if f.internal is None),
                        key=lambda f: int(str(getFont(f.name).state[doc].internalName)[1:]))
         self._serials += 1
@@ -298,14 +360,14 @@ def _page(canv: Canvas, page: Page, memo: PageMemo | None) -> None:
         memo.contents(canv)
 
 
-def _items(canv: Canvas, items: tuple[Item, ...] | list[Item]) -> None:
+def _items(canv: Canvas, items: tuple[Item, ...] | list[Item], runs: RunMemo | None = None) -> None:
     for item in items:
         if isinstance(item, TextRun):
-            _text(canv, item)
+            _text(canv, item, runs)
         elif isinstance(item, Frame):
             canv.saveState()
             canv.translate(item.x, item.y)
-            _items(canv, item.items)
+            _items(canv, item.items, runs)
             canv.restoreState()
         elif isinstance(item, Rule):
             _rule(canv, item)
@@ -318,11 +380,11 @@ def _anchor(canv: Canvas, anchor: Anchor) -> None:
     canv.addOutlineEntry(anchor.title, anchor.key, anchor.level, closed=False)
 
 
-def _text(canv: Canvas, run: TextRun) -> None:
+def _text(canv: Canvas, run: TextRun, runs: RunMemo | None = None) -> None:
     if run.glyph_font is None and run.horiz_scale == 100.0:
         font = getFont(run.font)
         if font._dynamicFont:
-            _truetype_text(canv, font, run)
+            _truetype_text(canv, font, run, runs)
             return
     canv.setFont(run.font, run.size)
     canv.setFillColorCMYK(*run.colour)
@@ -345,7 +407,7 @@ def _text(canv: Canvas, run: TextRun) -> None:
     canv.drawString(run.x, run.y, run.text, mode=mode, charSpace=run.char_space)
 
 
-def _truetype_text(canv: Canvas, font: object, run: TextRun) -> None:
+def _truetype_text(canv: Canvas, font: object, run: TextRun, runs: RunMemo | None = None) -> None:
     """What ``_text`` draws through the canvas (setFont, colours, ``drawString``), written straight into
     the page's content: the same operators, byte for byte, without the text object's generic
     machinery. Characters get their codes in the font's subsets (``splitString``) exactly as the
@@ -366,20 +428,25 @@ def _truetype_text(canv: Canvas, font: object, run: TextRun) -> None:
     if run.char_space:
         parts.append(f"{fp_str(run.char_space)} Tc")
     doc = canv._doc
-    shown: list[str] = []
-    current = -1
-    for subset, chars in font.splitString(run.text, doc):  # type: ignore[attr-defined]
-        if subset != current:
-            shown.append(f"{font.getSubsetInternalName(subset, doc)} {_font_size(size)}")  # type: ignore[attr-defined]
-            current = subset
-        shown.append(f"({escapePDF(chars)}) Tj")
-    parts.append(" ".join(shown) + " T*")
+    parts.append((_shown(font, run.text, size, doc) if runs is None else runs.shown(font, run, doc)) + " T*")
     if run.char_space:
         parts.append("0 Tc")
     if run.stroke:
         parts.append("0 Tr")
     parts.append("ET")
     code.append(" ".join(parts))
+
+
+def _shown(font: Any, text: str, size: float, doc: object) -> str:
+    """The operators that show ``text`` in ``font``: each subset's name and size, its codes."""
+    shown: list[str] = []
+    current = -1
+    for subset, chars in font.splitString(text, doc):
+        if subset != current:
+            shown.append(f"{font.getSubsetInternalName(subset, doc)} {_font_size(size)}")
+            current = subset
+        shown.append(f"({escapePDF(chars)}) Tj")
+    return " ".join(shown)
 
 
 @lru_cache(maxsize=256)
