@@ -45,6 +45,8 @@ from reportlab.pdfbase.pdfdoc import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from jianbao.fonts.keptsubsets import KEEP_FORMATTED
+
 _CATALOGS = (PDFPage, PDFPages, PDFCatalog)  # their format is PDFCatalog.format
 _UNKNOWN = object()  # _shape: a value whose bytes this module cannot describe by a key
 _SCALARS = (int, float, str, bytes, bool)
@@ -146,6 +148,7 @@ def save(canv: Canvas, target: Path | io.BytesIO, memo: FormatMemo) -> None:
 
 
 def _pdf_data(canv: Canvas, doc: pdfdoc.PDFDocument, memo: FormatMemo) -> bytes:
+    setattr(doc, KEEP_FORMATTED, True)  # the fonts' subsets' objects may come formatted (fonts.keptsubsets)
     # --- copied from ReportLab 5.1, PDFDocument.GetPDFData: check on upgrade ---
     for fnt in doc.delayedFonts:
         fnt.addObjects(doc)
