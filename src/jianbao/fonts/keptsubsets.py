@@ -155,11 +155,11 @@ def _make_class() -> type:
             for n, subset in enumerate(state.subsets):
                 internal_name = self.getSubsetInternalName(n, doc)[1:]
                 base_font_name = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
-                names = ("toUnicodeCMap:" + base_font_name, f"fontFile:{self.face.filename}({base_font_name})",
-                         "fontDescriptor:" + base_font_name, internal_name)
-                objects_key = (base_font_name, tuple(subset), internal_name, doc.objectcounter, bool(doc.compression),
-                               rl_config.pdfMultiLine)
                 if kept_objects is not None:
+                    names = ("toUnicodeCMap:" + base_font_name, f"fontFile:{self.face.filename}({base_font_name})",
+                             "fontDescriptor:" + base_font_name, internal_name)
+                    objects_key = (base_font_name, tuple(subset), internal_name, doc.objectcounter,
+                                   bool(doc.compression), rl_config.pdfMultiLine)
                     bodies = kept_objects.get(objects_key)
                     if bodies is not None:
                         formatted = [Formatted(body) for body in bodies]
