@@ -8,8 +8,12 @@ A watch loop draws the same issue again after every save, and most pages are as 
 :class:`PageMemo` kept between builds gives an unchanged page the content it was drawn with, when it
 would be drawn the same way: the same items, and the same codes for its characters in each font's
 subsets (ReportLab numbers a document's characters in order of first use, so an edit on page 3 may
-change the codes of later pages). The characters it brings first are then numbered as drawing it
-would number them, so the PDF is the one a fresh drawing makes, byte for byte.
+change the codes of later pages), numbered from the same next code. The characters it brings first
+are then given the codes drawing it gave them (:class:`_Numbering`), so the PDF is the one a fresh
+drawing makes, byte for byte. On a page drawn again (the one with the edit), a :class:`RunMemo`
+does the same for each text run. The memo's PDF is written by ``render.assemble``, which keeps each
+PDF object's formatted bytes; a single build (no memo) is saved by ReportLab's ``canvas.save()``,
+so the tests that compare warm builds with cold ones check the whole warm path against ReportLab.
 """
 
 from __future__ import annotations
