@@ -289,22 +289,30 @@ def _found(doc: object, font: _Font) -> _Font:
                          codes=tuple(map(numbered.get, font.chars)), next_code=state.nextCode)
 
 
-def _page_fonts(items: tuple[Item, ...] | list[Item], into: dict[str, str] | None = None) -> dict[str, str] | None:
+def _page_fonts(items: tuple[Item, ...] | list[Item]) -> dict[str, str] | None:
     """Font → the characters set in it, first use first (None: a font that is not a TrueType one)."""
-    fonts: dict[str, str] = {} if into is None else into
+    texts: dict[str, list[str]] = {}
+    if not _page_texts(items, texts):
+        return None
+    fonts = {name: "".join(dict.fromkeys("".join(parts))) for name, parts in texts.items()}
+    return {name: chars for name, chars in fonts.items() if chars}
+
+
+def _page_texts(items: tuple[Item, ...] | list[Item], texts: dict[str, list[str]]) -> bool:
+    """Collect the texts set in each font, in order (False: a font that is not a TrueType one)."""
     for item in items:
         if isinstance(item, Frame):
-            if _page_fonts(item.items, fonts) is None:
-                return None
+            if not _page_texts(item.items, texts):
+                return False
         elif isinstance(item, TextRun):
             name = item.glyph_font or item.font
-            if not getFont(name)._dynamicFont:
-                return None
-            seen = fonts.get(name, "")
-            fresh = "".join(dict.fromkeys(c for c in item.text if c not in seen))
-            if fresh:
-                fonts[name] = seen + fresh
-    return fonts
+            parts = texts.get(name)
+            if parts is None:
+                if not getFont(name)._dynamicFont:
+                    return False
+                parts = texts[name] = []
+            parts.append(item.text)
+    return True
 
 
 def _anchors(items: tuple[Item, ...] | list[Item]) -> list[Anchor]:
