@@ -84,6 +84,7 @@ def _make_class() -> type:
         """A top-level PDF object whose bytes are known."""
 
         __RefOnly__ = 1
+        preformatted = True  # render.assemble takes its body as it is
 
         def __init__(self, body: bytes) -> None:
             self.body = body

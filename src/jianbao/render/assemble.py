@@ -78,6 +78,8 @@ class FormatMemo:
         returns), with the side effects ReportLab's formatting has on ``doc`` (objects it refers to
         first get their numbers)."""
         kind = type(obj)
+        if getattr(kind, "preformatted", False):  # keptsubsets' Formatted: its bytes, kept by the font
+            return obj.body  # type: ignore[no-any-return]
         if kind in _CATALOGS:  # formatted by PDFCatalog.format: a dictionary of its entries
             entries = _catalog_entries(obj, doc)
             key = _key(kind.__name__, _entries_shape(entries, doc))
