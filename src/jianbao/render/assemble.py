@@ -17,7 +17,7 @@ write; the tests compare a series of warm builds with cold ones (``canvas.save()
 from __future__ import annotations
 
 import io
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -98,9 +98,9 @@ class FormatMemo:
             key = None
         return self._kept(key, lambda: bytes(pdfdoc.format(obj, doc, 1)))
 
-    def _kept(self, key: Hashable | None, make: Any) -> bytes:
+    def _kept(self, key: Hashable | None, make: Callable[[], bytes]) -> bytes:
         if key is None:
-            return make()  # type: ignore[no-any-return]
+            return make()
         kept = self._bodies.get(key)
         if kept is None:
             self.misses += 1
