@@ -26,6 +26,10 @@ from typing import Any
 
 _CLASS: type | None = None
 
+# Set on a ReportLab PDFDocument by render.assemble (which writes a warm build's PDF): the subsets'
+# objects may then be registered already formatted, as kept by an earlier document (see addObjects).
+KEEP_FORMATTED = "_jianbao_keep_formatted"
+
 
 def kept_subsets_font() -> type:
     """``reportlab.pdfbase.ttfonts.TTFont`` with the memory described above (made on first use, so that
@@ -37,6 +41,7 @@ def kept_subsets_font() -> type:
 
 
 def _make_class() -> type:
+    from reportlab import rl_config
     from reportlab.pdfbase import pdfdoc
     from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
 
@@ -45,6 +50,7 @@ def _make_class() -> type:
         (and, with ``memo``, keeping the output in the font cache)."""
 
         pdfname = pdfdoc.PDFZCompress.pdfname
+        stream_key = ("KeptCompress", pdfname)  # its output is zlib.compress of its input (render.assemble)
 
         def __init__(self, memo: Path | None = None) -> None:
             self.last: tuple[bytes, bytes] | None = None
@@ -63,6 +69,8 @@ def _make_class() -> type:
     class FormattedArray(pdfdoc.PDFObject):  # type: ignore[misc]
         """A PDF array of numbers, formatted once (numbers format the same in every document)."""
 
+        doc_independent = True  # render.assemble may key it by its bytes
+
         def __init__(self, numbers: list[int]) -> None:
             self.array = pdfdoc.PDFArray(numbers)
             self.formatted: bytes | None = None
@@ -71,6 +79,18 @@ def _make_class() -> type:
             if self.formatted is None:
                 self.formatted = self.array.format(document)
             return self.formatted
+
+    class Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
+        """A top-level PDF object whose bytes are known."""
+
+        __RefOnly__ = 1
+        preformatted = True  # render.assemble takes its body as it is
+
+        def __init__(self, body: bytes) -> None:
+            self.body = body
+
+        def format(self, document: Any) -> bytes:
+            return self.body
 
     class KeptSubsetsTTFont(TTFont):  # type: ignore[misc]
         """The face (``self.face``, a TTFontFace) makes and embeds the subsets; its two methods are
@@ -109,9 +129,19 @@ def _make_class() -> type:
             face.addSubsetObjects = add_subset_objects
             # (subset name, codes) → its widths and ToUnicode map, as ReportLab makes them
             self._kept_parts: dict[tuple[str, tuple[int, ...]], tuple[Any, str, KeptCompress]] = {}
+            # a subset's four objects (ToUnicode map, font program, descriptor, font), formatted: see addObjects
+            self._kept_objects: dict[tuple[object, ...], tuple[bytes, bytes, bytes, bytes]] = {}
 
         def addObjects(self, doc: Any) -> None:
-            """``TTFont.addObjects`` (ReportLab 4), with each subset's widths and ToUnicode map kept."""
+            """``TTFont.addObjects`` (ReportLab 5.1), with each subset's widths and ToUnicode map kept.
+
+            For a document marked with ``KEEP_FORMATTED``, a subset's four objects are also kept
+            formatted, keyed by all they are made of: the subset's codes and name (this font's
+            program, widths and ToUnicode map for them), the font's name in the document, the
+            numbers the objects get (the objects refer to each other by number), whether the
+            document compresses, and ReportLab's layout setting for dictionaries. A later document
+            with the same key gets the kept bytes, registered under the same names in the same
+            order (so with the same numbers), instead of the objects being made and formatted."""
             try:
                 state = self.state[doc]
             except KeyError:
@@ -120,9 +150,24 @@ def _make_class() -> type:
             kept_parts = self._kept_parts
             if len(kept_parts) > 64:  # subsets of earlier versions of the issue
                 kept_parts.clear()
+            kept_objects = self._kept_objects if getattr(doc, KEEP_FORMATTED, False) else None
+            if kept_objects is not None and len(kept_objects) > 64:
+                kept_objects.clear()
             for n, subset in enumerate(state.subsets):
                 internal_name = self.getSubsetInternalName(n, doc)[1:]
                 base_font_name = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+                if kept_objects is not None:
+                    names = ("toUnicodeCMap:" + base_font_name, f"fontFile:{self.face.filename}({base_font_name})",
+                             "fontDescriptor:" + base_font_name, internal_name)
+                    objects_key = (base_font_name, tuple(subset), internal_name, doc.objectcounter,
+                                   bool(doc.compression), rl_config.pdfMultiLine)
+                    bodies = kept_objects.get(objects_key)
+                    if bodies is not None:
+                        formatted = [Formatted(body) for body in bodies]
+                        for obj, name in zip(formatted, names, strict=True):
+                            doc.Reference(obj, name)
+                        doc.idToObject["BasicFonts"].dict[internal_name] = formatted[3]
+                        continue
                 pdf_font = pdfdoc.PDFTrueTypeFont()
                 pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
                 pdf_font.Name = internal_name
@@ -143,6 +188,9 @@ def _make_class() -> type:
                 pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_font_name, subset)
                 doc.Reference(pdf_font, internal_name)
                 doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+                if kept_objects is not None:  # every object they refer to has its number now
+                    kept_objects[objects_key] = tuple(  # type: ignore[assignment]
+                        bytes(pdfdoc.format(doc.idToObject[name], doc, 1)) for name in names)
             del self.state[doc]
 
     return KeptSubsetsTTFont
