@@ -148,7 +148,7 @@ def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> 
     cached = _read(lib, path)
     if cached is not None:
         if face.outlines != "truetype":
-            _GROWN.setdefault((source, face.index), (cached, frozenset(wanted_list)))
+            _GROWN.setdefault((source, face.index), ([ttsubset.TrueType(cached)], frozenset(wanted_list)))
         _register(face, name, cached, path)
         return name
     try:
@@ -188,8 +188,9 @@ def _make(lib: FontCatalog, face: Face, source: str, prefix: str, wanted: list[i
 
 # Per CFF face (digest, index), the glyphs this process converted so far (no prepared repertoire): a
 # watch process converts only the characters a save brings (a few ms) instead of every character
-# of the issue again (a second or more); (the font, its code points).
-_GROWN: dict[tuple[str, int], tuple[bytes, frozenset[int]]] = {}
+# of the issue again (a second or more): (the fonts holding them, their code points).
+_GROWN: dict[tuple[str, int], tuple[list[ttsubset.TrueType], frozenset[int]]] = {}
+GROWN_PIECES = 8  # fonts of new characters kept side by side before they are cut into one
 
 
 def _grown(face: Face, source: str, wanted: list[int]) -> bytes:
@@ -199,15 +200,16 @@ def _grown(face: Face, source: str, wanted: list[int]) -> bytes:
     kept = _GROWN.get(key)
     if kept is None:
         data = ttsubset.subset([ttsubset.TrueType(_convert(face, wanted))], wanted)
-        _GROWN[key] = (data, frozenset(wanted))
+        _GROWN[key] = ([ttsubset.TrueType(data)], frozenset(wanted))
         return data
-    grown, has = kept
+    sources, has = kept
     outside = [cp for cp in wanted if cp not in has]
-    sources = [ttsubset.TrueType(grown)]
     if outside:
-        sources.append(ttsubset.TrueType(_convert(face, outside)))
-        every = has | frozenset(outside)
-        _GROWN[key] = (ttsubset.subset(sources, every), every)
+        has = has | frozenset(outside)
+        sources = [*sources, ttsubset.TrueType(_convert(face, outside))]
+        if len(sources) > GROWN_PIECES:
+            sources = [ttsubset.TrueType(ttsubset.subset(sources, has))]
+        _GROWN[key] = (sources, has)
     return ttsubset.subset(sources, wanted)
 
 
