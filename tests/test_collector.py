@@ -47,3 +47,34 @@ def test_making_fonts_collects_as_usual_and_the_build_goes_on_as_before(one_shot
     except ValueError:
         pass
     assert gc.get_threshold()[0] == collector.ONE_SHOT
+
+
+def test_a_watch_frees_each_builds_cycles_at_once_and_those_of_kept_objects_at_the_next_full_collection(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """after_build() freezes what survives the first build (a watch's fonts and caches) so that later
+    collections skip it; garbage among those objects is still freed, at the next full collection."""
+    import weakref
+
+    class Node:
+        other: object
+
+    def cycle() -> Node:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        return a
+
+    monkeypatch.setattr(collector, "_builds", 0)
+    try:
+        kept = cycle()  # alive at the first build: frozen with the rest
+        collector.after_build()
+        kept_ref = weakref.ref(kept)
+        del kept  # garbage now, but frozen
+        made = weakref.ref(cycle())  # a later build's cycle
+        collector.after_build()
+        assert made() is None, "a build's cycle outlived the collection after it"
+        assert kept_ref() is not None  # frozen: not looked at after every build
+        for _ in range(collector.FULL_EVERY - 1):
+            collector.after_build()
+        assert kept_ref() is None, "the full collection did not free the frozen garbage"
+    finally:
+        gc.unfreeze()

@@ -515,3 +515,42 @@ def test_server_has_no_write_endpoint(server: str, method: str) -> None:
 def test_server_refuses_requests_for_another_host_name(server: str) -> None:
     status, _ = _get(server, "/state.json", host="attacker.example")
     assert status == 403
+
+
+def test_the_watch_records_each_build_with_the_layout_and_fonts_it_was_made_from(project_copy: Path) -> None:
+    """out/manifest.json after each watch build names the inputs of that build: after a layout edit,
+    the new layout's fingerprint (the watch keeps the fingerprints while layouts and fonts stay as they
+    were), so that make-issue --all neither rebuilds a current PDF nor trusts a stale one."""
+    import json
+
+    from jianbao.archive.fingerprint import Fingerprints, bytes_digest
+    from jianbao.pipeline import Project
+    from jianbao.proof.watch import Session
+
+    source = project_copy / "content" / "2018-06.yaml"
+    layout = project_copy / "layouts" / "default.yaml"
+    session = Session(source, Project(project_copy), project_copy / "out", out=lambda _: None, err=lambda _: None)
+
+    def recorded() -> dict[str, str]:
+        manifest = json.loads((project_copy / "out" / "manifest.json").read_text(encoding="utf-8"))
+        inputs: dict[str, str] = manifest["issues"]["2018-06"]["inputs"]
+        return inputs
+
+    def fresh() -> dict[str, str | None]:
+        digest = bytes_digest(source.read_bytes())
+        return Fingerprints(project_copy).inputs(digest, "default").to_json()
+
+    text = source.read_text(encoding="utf-8")
+    steps = [
+        lambda: None,
+        lambda: source.write_text(text.replace(EDITED, "会上，市工商联副主席孙昌佩再次传达了"), encoding="utf-8"),
+        lambda: layout.write_text(layout.read_text(encoding="utf-8") + "\n# 改动\n", encoding="utf-8"),
+        lambda: source.write_text(text, encoding="utf-8"),
+    ]
+    layouts_seen = set()
+    for n, step in enumerate(steps):
+        step()
+        assert session.build() is True, f"step {n}"
+        assert recorded() == fresh(), f"step {n}: the record names other inputs than the build's"
+        layouts_seen.add(recorded()["layout"])
+    assert len(layouts_seen) == 2  # the layout edit was seen

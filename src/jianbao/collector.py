@@ -10,8 +10,8 @@ and what runs long — several issues, a year, ``watch``, ``--serve``, ``--prepa
 stays what it was (peak of a first build on an empty font cache: 174 MB, 179 MB before; 215 MB if
 the fonts were made at ``ONE_SHOT``).
 
-A watch loop builds with the collector at rest (:func:`rare`: a full collection takes 25 ms there)
-and collects once after each build, while it waits for the next save (:func:`after_build`).
+A watch loop builds with the collector at rest (:func:`rare`) and collects once after each build,
+while it waits for the next save, leaving out what the watch keeps (:func:`after_build`).
 """
 
 from __future__ import annotations
@@ -57,6 +57,23 @@ def rare() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+FULL_EVERY = 50
+"""A watch loop collects everything, the long-lived objects too, after this many builds."""
+
+_builds = 0
+
+
 def after_build() -> None:
-    """Free the cycles a build left (a watch loop calls it once its build is reported)."""
-    gc.collect()
+    """Free the cycles a build left (a watch loop calls it once its build is reported). After the first
+    build, and every :data:`FULL_EVERY` builds, everything is collected and what is left is frozen
+    (``gc.freeze``): the fonts, layouts and caches a watch keeps are not looked through again after
+    every save (a full collection took 14 ms there, twice the warm build; 1.7 ms without them). A
+    cycle among frozen objects that became garbage meanwhile is freed at the next full collection."""
+    global _builds
+    _builds += 1
+    if _builds % FULL_EVERY == 1:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+    else:
+        gc.collect()

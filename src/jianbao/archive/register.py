@@ -128,14 +128,17 @@ def build_and_record(source: Path, out_dir: Path, project: Project, warm: Warm |
     return result, record_builds(out_dir, [entry])
 
 
-def record_built(result: BuildResult, source: Path, project: Project) -> Recorded:
+def record_built(result: BuildResult, source: Path, project: Project, prints: Fingerprints | None = None) -> Recorded:
     """Record a build that is already in place (make-issue watch records after the new PDF is there,
-    so that the record never delays it; a source saved meanwhile is built and recorded next)."""
+    so that the record never delays it; a source saved meanwhile is built and recorded next).
+    ``prints``: the fingerprints of the layouts, fonts and program, when the caller knows them to be
+    those of this build (a watch keeps them while those files stay as they were)."""
     assert result.issue is not None
     try:
         digest = bytes_digest(source.read_bytes())
     except OSError as exc:
         raise UsageError(f"{display_path(source)}：无法读取源文件（{exc.strerror or exc}）") from exc
-    entry = entry_for(result, source, Fingerprints(project.root).inputs(digest, result.issue.layout))
+    prints = prints or Fingerprints(project.root)
+    entry = entry_for(result, source, prints.inputs(digest, result.issue.layout))
     return record_builds(result.path.parent, [entry])
 
