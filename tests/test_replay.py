@@ -4,12 +4,10 @@ removed (every later block's place in its article changes), headings, the closin
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_FONTS, DEFAULT_LAYOUT, ROOT
 from pdftext import page_texts
 
 TITLE = "title: 市工商联召开所属商协会党组织党建工作会议"
@@ -18,14 +16,24 @@ CONTENTS = "contents: 市委统战部副部长、市工商联党委书记叶伟�
 REPEATED = "      - 我市商协会党建工作在稳步推进的同时，也存在发展不均衡、整体水平有待提高等问题，各商协会要高度重视，并采取有效措施切实加以改进。\n"  # noqa: E501
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    (tmp_path / "layouts").mkdir()
-    shutil.copy(DEFAULT_LAYOUT, tmp_path / "layouts" / "default.yaml")
-    (tmp_path / "fonts").mkdir()
-    shutil.copy(DEFAULT_FONTS, tmp_path / "fonts" / "fonts.yaml")
-    return tmp_path
+def _compose_args(project_copy: Path, out: Path) -> tuple[object, ...]:
+    """What a cold build of 2018-06 passes to compose(): the issue, layout, fonts and memo."""
+    import jianbao.compose as compose_module
+    from jianbao.pipeline import Project, build
+
+    seen: list[tuple[object, ...]] = []
+    real = compose_module.compose
+
+    def capture(*args: object) -> object:
+        seen.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    compose_module.compose = capture  # type: ignore[assignment]
+    try:
+        build(project_copy / "content" / "2018-06.yaml", out, Project(project_copy))
+    finally:
+        compose_module.compose = real
+    return seen[0]
 
 
 def _edits(text: str) -> list[tuple[str, str]]:
@@ -118,21 +126,9 @@ def test_a_replayed_pass_places_what_a_fresh_pass_places(project_copy: Path, tmp
     import jianbao.compose as compose_module
     from jianbao.compose.memo import Memo
     from jianbao.compose.replay import Replay
-    from jianbao.pipeline import Project, build
 
-    seen: list[tuple[object, ...]] = []
     real = compose_module.compose
-
-    def capture(*args: object) -> object:
-        seen.append(args)
-        return real(*args)  # type: ignore[arg-type]
-
-    compose_module.compose = capture  # type: ignore[assignment]
-    try:
-        build(project_copy / "content" / "2018-06.yaml", tmp_path, Project(project_copy))
-    finally:
-        compose_module.compose = real
-    issue, layout, fonts, _memo = seen[0]
+    issue, layout, fonts, _memo = _compose_args(project_copy, tmp_path)
     memo = Memo()
     first = real(issue, layout, fonts, memo)  # type: ignore[arg-type]
     memo.sweep()
@@ -178,27 +174,13 @@ def test_a_block_replayed_is_the_block_of_this_pass(change: str, project_copy: P
     page make-up change names, the change imposed, the lines the next block needs at a page foot, the
     space above — at the same place on the page are placed again, not replayed: the pass is the one a
     page loop without replay gives."""
-    import jianbao.compose as compose_module
     from jianbao.compose.gridblocks import GridLines, KeepWithNext, Ref
     from jianbao.compose.makeup import _Layout
     from jianbao.compose.memo import Memo
     from jianbao.compose.replay import Replay, replay_for
     from jianbao.compose.story import StoryBuilder
-    from jianbao.pipeline import Project, build
 
-    seen: list[tuple[object, ...]] = []
-    real = compose_module.compose
-
-    def capture(*args: object) -> object:
-        seen.append(args)
-        return real(*args)  # type: ignore[arg-type]
-
-    compose_module.compose = capture  # type: ignore[assignment]
-    try:
-        build(project_copy / "content" / "2018-06.yaml", tmp_path, Project(project_copy))
-    finally:
-        compose_module.compose = real
-    issue, layout, fonts, _memo = seen[0]
+    issue, layout, fonts, _memo = _compose_args(project_copy, tmp_path)
 
     def changed(blocks: list[object]) -> list[object]:
         for block in blocks:
