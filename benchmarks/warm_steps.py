@@ -4,6 +4,7 @@ builds a copy of 2018-06 after each of N one-paragraph edits; each step of the p
 
     .venv/bin/python benchmarks/warm_steps.py            # 30 edits: fastest and median per step
     .venv/bin/python benchmarks/warm_steps.py --edits 60
+    .venv/bin/python benchmarks/warm_steps.py --new-characters   # each edit brings a character new to the issue
 
 Steps: ``load_issue`` (YAML → validated model, inside prepare), ``prepare`` (all of it), ``register``
 (font registration: reused while the fonts and characters are the same, so usually not called),
@@ -28,11 +29,15 @@ from typing import Any
 from peer import ROOT
 
 EDITED = "会上，市工商联副主席孙昌佩传达了"
+NEW = "琰璟曦珩彧瑾璐琛玥瑶昊翊睿煜婷"  # none of them in 2018-06
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--edits", type=int, default=30, help="timed edits (default 30)")
+    ap.add_argument("--new-characters", action="store_true",
+                    help="each edit types a character the issue does not have yet (the fonts get new subsets; "
+                         "with an empty font cache, JIANBAO_CACHE_DIR, the CFF faces convert it)")
     args = ap.parse_args()
 
     import jianbao.compose
@@ -74,7 +79,8 @@ def main() -> int:
     times.clear()
     builds: list[float] = []
     for n in range(args.edits):
-        source.write_text(text.replace(EDITED, f"会上，市工商联副主席孙昌佩第{n}次传达了", 1), encoding="utf-8")
+        typed = NEW[n % len(NEW)] if args.new_characters else f"第{n}次"
+        source.write_text(text.replace(EDITED, f"会上，市工商联副主席孙昌佩{typed}传达了", 1), encoding="utf-8")
         t0 = time.perf_counter()
         with collector.rare():  # as make-issue watch builds (proof/watch.py: Session.build)
             pipeline.build(source, work / "out", project, warm)
@@ -83,7 +89,8 @@ def main() -> int:
         collector.after_build()
     shutil.rmtree(work, ignore_errors=True)
 
-    print(f"2018-06, {args.edits} one-paragraph edits, warm rebuild in one process:")
+    kind = "edits each bringing a new character" if args.new_characters else "one-paragraph edits"
+    print(f"2018-06, {args.edits} {kind}, warm rebuild in one process:")
     for label, values in [("build", builds), *times.items()]:
         print(f"  {label:<11} fastest {1000 * min(values):6.2f} ms   median {1000 * statistics.median(values):6.2f} ms"
               f"   ({len(values)} calls)")
