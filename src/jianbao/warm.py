@@ -86,6 +86,7 @@ class Warm:
         if self._library is not None and self._library[0] == key:
             return self._library[1]
         library = folder_library(fonts_dir)  # the folder's roles over the built-in ones, as a build
+        library.converted = {}  # new characters: only they are converted (fonts/embed.py)
         self._library = (key, library)
         return library
 

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from jianbao.errors import FontError, display_path, os_reason
 from jianbao.fonts.cache import Cache, default_cache_dir
@@ -15,6 +15,10 @@ from jianbao.fonts.config import ROLES, Candidate, load_configs, role_label
 from jianbao.fonts.coverage import Coverage, read_cmap
 from jianbao.fonts.discover import UNREADABLE, Found, SystemFonts, find_local, local_font_files
 
+if TYPE_CHECKING:
+    from jianbao.fonts.ttsubset import TrueType
+
+    KeptGlyphs = tuple[list[TrueType], frozenset[int]]  # fonts holding converted glyphs, their code points
 
 class Face(NamedTuple):
     role: str
@@ -112,6 +116,10 @@ class FontCatalog:
         self._resolved: dict[str, Resolution] = {}
         self._all_faces: dict[str, list[Face]] = {}
         self._coverage: dict[tuple[Path, int], Coverage] = {}
+        # a long-running process (make-issue watch) sets it: the glyphs converted from CFF faces are
+        # kept, and the faces open, so that a character new to the issue is converted alone
+        # (fonts/embed.py); a single build keeps nothing (its memory stays what it was)
+        self.converted: dict[tuple[str, int], KeptGlyphs] | None = None
 
     # --- choosing faces --------------------------------------------------------------------------
 

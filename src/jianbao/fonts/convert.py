@@ -54,8 +54,18 @@ glyphs_converted = 0
 ZHS_FORMS: frozenset[int] = frozenset(map(ord, "—⸺⸻"))
 
 
-def convert_cff(path: Path, index: int, codepoints: Iterable[int]) -> bytes:
-    """A TrueType-outline font with .notdef and the glyphs of those code points the face maps."""
+def convert_cff(path: Path, index: int, codepoints: Iterable[int], *, keep_open: bool = False) -> bytes:
+    """A TrueType-outline font with .notdef and the glyphs of those code points the face maps.
+    ``keep_open``: leave the face open for the next conversion (a watch process; see :data:`_OPENED`)."""
+    src = _opened(path, index) if keep_open else _Opened(path, index)
+    try:
+        return _converted(src, codepoints)
+    finally:
+        if not keep_open:
+            src.font.close()
+
+
+def _converted(src: _Opened, codepoints: Iterable[int]) -> bytes:
     global conversion_count, glyphs_converted
     import copy
 
@@ -63,7 +73,6 @@ def convert_cff(path: Path, index: int, codepoints: Iterable[int]) -> bytes:
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-    src = _opened(path, index)
     font = src.font
     wanted = sorted(set(codepoints))
     forms = src.forms() if any(cp in ZHS_FORMS for cp in wanted) else {}

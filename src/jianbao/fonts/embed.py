@@ -35,7 +35,7 @@ from jianbao.fonts import convert, ttsubset
 from jianbao.fonts.sfnt import DEFAULT_EM_BOX, MAX_FONT_BYTES, SfntError, read_em_box
 
 if TYPE_CHECKING:
-    from jianbao.fonts.catalog import Assignment, Face, FontCatalog
+    from jianbao.fonts.catalog import Assignment, Face, FontCatalog, KeptGlyphs
 
 
 class Placement(NamedTuple):
@@ -147,8 +147,8 @@ def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> 
         return name
     cached = _read(lib, path)
     if cached is not None:
-        if face.outlines != "truetype":
-            _GROWN.setdefault((source, face.index), ([ttsubset.TrueType(cached)], frozenset(wanted_list)))
+        if face.outlines != "truetype" and lib.converted is not None:
+            lib.converted.setdefault((source, face.index), ([ttsubset.TrueType(cached)], frozenset(wanted_list)))
         _register(face, name, cached, path)
         return name
     try:
@@ -172,7 +172,9 @@ def _make(lib: FontCatalog, face: Face, source: str, prefix: str, wanted: list[i
     base = _read(lib, _base_path(lib, face, source))
     if base is None:  # not prepared: convert what the build needs, then cut it like the prepared
         # repertoire would be cut, so all ways give the same bytes (ttsubset._fit_headers)
-        return _grown(face, source, wanted)
+        if lib.converted is None:
+            return ttsubset.subset([ttsubset.TrueType(_convert(face, wanted))], wanted)
+        return _grown(lib.converted, face, source, wanted)
     sources = [ttsubset.TrueType(base)]
     outside = [cp for cp in wanted if not sources[0].glyph_id(cp)]
     if outside:  # characters beyond the repertoire: converted once, cached by themselves
@@ -180,36 +182,35 @@ def _make(lib: FontCatalog, face: Face, source: str, prefix: str, wanted: list[i
         extra_path = lib.cache.font_path(f"{prefix}{key[:16]}.ttf")
         extra = _read(lib, extra_path)
         if extra is None:
-            extra = _convert(face, outside)
+            extra = _convert(face, outside, keep_open=lib.converted is not None)
             _store(lib, extra_path, extra, prefix)
         sources.append(ttsubset.TrueType(extra))
     return ttsubset.subset(sources, wanted)
 
 
-# Per CFF face (digest, index), the glyphs this process converted so far (no prepared repertoire): a
-# watch process converts only the characters a save brings (a few ms) instead of every character
-# of the issue again (a second or more): (the fonts holding them, their code points).
-_GROWN: dict[tuple[str, int], tuple[list[ttsubset.TrueType], frozenset[int]]] = {}
 GROWN_PIECES = 8  # fonts of new characters kept side by side before they are cut into one
 
 
-def _grown(face: Face, source: str, wanted: list[int]) -> bytes:
-    """The subset of ``wanted`` made from the glyphs converted before in this process and those
-    converted now; the same bytes as converting ``wanted`` alone (tests/test_fonts.py)."""
+def _grown(converted: dict[tuple[str, int], KeptGlyphs], face: Face, source: str, wanted: list[int]) -> bytes:
+    """The subset of ``wanted`` made from the glyphs of the face converted before in this process
+    (``converted``: per CFF face (digest, index), the fonts holding them and their code points) and
+    those converted now: a watch converts only the characters a save brings (a few ms) instead of
+    every character of the issue again (a second or more). The same bytes as converting ``wanted``
+    alone (tests/test_fonts.py)."""
     key = (source, face.index)
-    kept = _GROWN.get(key)
+    kept = converted.get(key)
     if kept is None:
-        data = ttsubset.subset([ttsubset.TrueType(_convert(face, wanted))], wanted)
-        _GROWN[key] = ([ttsubset.TrueType(data)], frozenset(wanted))
+        data = ttsubset.subset([ttsubset.TrueType(_convert(face, wanted, keep_open=True))], wanted)
+        converted[key] = ([ttsubset.TrueType(data)], frozenset(wanted))
         return data
     sources, has = kept
     outside = [cp for cp in wanted if cp not in has]
     if outside:
         has = has | frozenset(outside)
-        sources = [*sources, ttsubset.TrueType(_convert(face, outside))]
+        sources = [*sources, ttsubset.TrueType(_convert(face, outside, keep_open=True))]
         if len(sources) > GROWN_PIECES:
             sources = [ttsubset.TrueType(ttsubset.subset(sources, has))]
-        _GROWN[key] = (sources, has)
+        converted[key] = (sources, has)
     return ttsubset.subset(sources, wanted)
 
 
@@ -271,9 +272,9 @@ def prepare(lib: FontCatalog, progress: Callable[[str], None]) -> list[Prepared]
     return done
 
 
-def _convert(face: Face, codepoints: list[int]) -> bytes:
+def _convert(face: Face, codepoints: list[int], *, keep_open: bool = False) -> bytes:
     try:
-        return convert.convert_cff(face.path, face.index, codepoints)
+        return convert.convert_cff(face.path, face.index, codepoints, keep_open=keep_open)
     except Exception as exc:  # a broken third-party file is the user's font problem
         raise FontError(f"{display_path(face.path)}：无法把 CFF 字形转换为 TrueType（{exc}）") from exc
 
