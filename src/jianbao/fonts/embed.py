@@ -143,7 +143,11 @@ def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> 
     digest = _key(f"{convert.CONVERTER_VERSION}:{source}:{face.index}:{','.join(map(str, wanted_list))}")
     name = _font_name(face, digest)
     path = lib.cache.font_path(f"{prefix}{digest[:16]}.ttf")
-    if _registered(name):
+    if _registered(name):  # registered by an earlier build of this process
+        if face.outlines != "truetype" and lib.converted is not None:
+            data = _registered_data(name)
+            if data is not None:
+                lib.converted.setdefault((source, face.index), ([ttsubset.TrueType(data)], frozenset(wanted_list)))
         return name
     cached = _read(lib, path)
     if cached is not None:
@@ -309,6 +313,15 @@ def _keep(path: Path) -> None:
     with contextlib.suppress(OSError):
         if time.time() - path.stat().st_mtime > 86400:
             os.utime(path)
+
+
+def _registered_data(name: str) -> bytes | None:
+    """The font file ReportLab read for a registered font: the subset a watch's kept glyphs start from
+    when an earlier build of the process registered it (None if ReportLab no longer keeps it)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    data = getattr(getattr(pdfmetrics.getFont(name), "face", None), "_ttf_data", None)
+    return data if isinstance(data, bytes) else None
 
 
 def _register(face: Face, name: str, data: bytes, path: Path) -> None:
