@@ -178,7 +178,7 @@ def _cell_shift(g: Placed, face: Face) -> float:
     """Where a font gives “ ” ‘ ’ — … · Latin (proportional) widths, place the glyph in its cell as
     the full-width form would sit: opening quotes against the text that follows, dashes and dots
     centred, closing quotes (the default) against the text before."""
-    if g.char not in _OPENING_QUOTES and g.char not in _CENTRED_MARKS:
+    if g.char not in _SHIFTED:
         return 0.0
     natural = advance(g.char, face.font, face.size)
     if natural >= 0.75 * face.size or g.advance <= natural:

@@ -143,30 +143,28 @@ def _font(lib: FontCatalog, face: Face, codepoints: set[int], primary: bool) -> 
     digest = _key(f"{convert.CONVERTER_VERSION}:{source}:{face.index}:{','.join(map(str, wanted_list))}")
     name = _font_name(face, digest)
     path = lib.cache.font_path(f"{prefix}{digest[:16]}.ttf")
-    if _registered(name):  # registered by an earlier build of this process
-        if face.outlines != "truetype" and lib.converted is not None:
-            data = _registered_data(name)
-            if data is not None:
-                lib.converted.setdefault((source, face.index), ([ttsubset.TrueType(data)], frozenset(wanted_list)))
-        return name
-    cached = _read(lib, path)
-    if cached is not None:
-        if face.outlines != "truetype" and lib.converted is not None:
-            lib.converted.setdefault((source, face.index), ([ttsubset.TrueType(cached)], frozenset(wanted_list)))
-        _register(face, name, cached, path)
-        return name
-    try:
-        with collector.as_usual():  # fontTools leaves a converted face's tables in reference cycles
-            data = _make(lib, face, source, prefix, wanted_list)
-    except (ttsubset.SubsetError, IndexError, ValueError) as exc:  # ValueError: struct.error too
-        if face.outlines != "truetype":
-            raise FontError(f"{display_path(face.path)}：无法读取字体的字形（{exc}）") from exc
-        whole = _font_name(face, source)  # a TrueType file we cannot subset, ReportLab may still embed
-        if not _registered(whole):
-            _load(face, whole, str(face.path), face.index)
-        return whole
-    _store(lib, path, data, prefix)
-    _register(face, name, data, path)
+    if not _registered(name):  # else registered by an earlier build of this process
+        cached = _read(lib, path)
+        if cached is not None:
+            _register(face, name, cached, path)
+        else:
+            try:
+                with collector.as_usual():  # fontTools leaves a converted face's tables in reference cycles
+                    data = _make(lib, face, source, prefix, wanted_list)
+            except (ttsubset.SubsetError, IndexError, ValueError) as exc:  # ValueError: struct.error too
+                if face.outlines != "truetype":
+                    raise FontError(f"{display_path(face.path)}：无法读取字体的字形（{exc}）") from exc
+                whole = _font_name(face, source)  # a TrueType file we cannot subset, ReportLab may still embed
+                if not _registered(whole):
+                    _load(face, whole, str(face.path), face.index)
+                return whole
+            _store(lib, path, data, prefix)
+            _register(face, name, data, path)
+    if lib.converted is not None and face.outlines != "truetype" and (source, face.index) not in lib.converted:
+        # a watch's kept glyphs start from the first subset of the face it has, however it came
+        registered = _registered_data(name)
+        if registered is not None:
+            lib.converted[(source, face.index)] = ([ttsubset.TrueType(registered)], frozenset(wanted_list))
     return name
 
 

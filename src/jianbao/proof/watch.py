@@ -188,7 +188,7 @@ class Session:
 
         # the layouts', fonts' and program's fingerprints are kept while those files are as they were
         # (making them again read every layout and the font configuration: ~12 ms after every save)
-        others = self._built_from[1:] if self._built_from else ()
+        others = self._built_from[1:] if self._built_from else ()  # inputs() lists the source first
         if self._prints is None or self._prints[0] != others:
             self._prints = (others, Fingerprints(self.project.root))
         try:
